@@ -1,0 +1,109 @@
+// Package config reads the portal's configuration from the environment and checks
+// it once, at start, with messages that name the variable and what it expects.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the portal's configuration.
+type Config struct {
+	DatabaseURL     string        // DATABASE_URL; empty: a private cluster in DataDir
+	DataDir         string        // PORTAL_DATA_DIR: where the private cluster lives
+	Addr            string        // PORTAL_ADDR: listen address
+	BaseURL         string        // PORTAL_BASE_URL: how people reach the portal, for printed links
+	TimeZone        string        // PORTAL_TZ
+	SecureCookies   bool          // PORTAL_SECURE_COOKIES: set when served over TLS
+	SessionLifetime time.Duration // PORTAL_SESSION_LIFETIME
+	IdleTimeout     time.Duration // PORTAL_IDLE_TIMEOUT
+	DBMaxConns      int           // PORTAL_DB_MAX_CONNS
+	UploadMaxMB     int           // PORTAL_UPLOAD_MAX_MB
+	LogLevel        slog.Level    // PORTAL_LOG_LEVEL: debug, info, warn, error
+	LogFormat       string        // PORTAL_LOG_FORMAT: text or json
+}
+
+// Vars documents every variable with its default, for README and `portal help`.
+var Vars = [][3]string{
+	{"DATABASE_URL", "", "PostgreSQL URL; unset: a private cluster under PORTAL_DATA_DIR"},
+	{"PORTAL_DATA_DIR", ".pgdata/run", "folder of the private cluster (git-ignored)"},
+	{"PORTAL_ADDR", "localhost:8080", "listen address"},
+	{"PORTAL_BASE_URL", "http://localhost:8080", "address people use, printed at start"},
+	{"PORTAL_TZ", "Asia/Shanghai", "time zone for dates and deadlines"},
+	{"PORTAL_SECURE_COOKIES", "false", "mark cookies Secure (behind TLS)"},
+	{"PORTAL_SESSION_LIFETIME", "12h", "absolute session lifetime"},
+	{"PORTAL_IDLE_TIMEOUT", "2h", "sign out after this long without a request"},
+	{"PORTAL_DB_MAX_CONNS", "10", "database connection pool size"},
+	{"PORTAL_UPLOAD_MAX_MB", "20", "largest upload in MB"},
+	{"PORTAL_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"PORTAL_LOG_FORMAT", "text", "text or json"},
+}
+
+// Load reads the configuration from getenv and returns every problem at once.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v[0] == name {
+				return v[1]
+			}
+		}
+		return ""
+	}
+	var errs []error
+	dur := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 30m or 12h", name, get(name)))
+		}
+		return d
+	}
+	intv := func(name string, min, max int) int {
+		n, err := strconv.Atoi(get(name))
+		if err != nil || n < min || n > max {
+			errs = append(errs, fmt.Errorf("%s=%q: want a whole number from %d to %d", name, get(name), min, max))
+		}
+		return n
+	}
+	c := Config{
+		DatabaseURL:     get("DATABASE_URL"),
+		DataDir:         get("PORTAL_DATA_DIR"),
+		Addr:            get("PORTAL_ADDR"),
+		BaseURL:         strings.TrimRight(get("PORTAL_BASE_URL"), "/"),
+		TimeZone:        get("PORTAL_TZ"),
+		SessionLifetime: dur("PORTAL_SESSION_LIFETIME"),
+		IdleTimeout:     dur("PORTAL_IDLE_TIMEOUT"),
+		DBMaxConns:      intv("PORTAL_DB_MAX_CONNS", 2, 1000),
+		UploadMaxMB:     intv("PORTAL_UPLOAD_MAX_MB", 1, 1024),
+		LogFormat:       get("PORTAL_LOG_FORMAT"),
+	}
+	switch v := strings.ToLower(get("PORTAL_SECURE_COOKIES")); v {
+	case "true", "1", "yes":
+		c.SecureCookies = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("PORTAL_SECURE_COOKIES=%q: want true or false", v))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("PORTAL_LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_LOG_LEVEL=%q: want debug, info, warn or error", get("PORTAL_LOG_LEVEL")))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("PORTAL_LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_TZ=%q: unknown time zone", c.TimeZone))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("DATABASE_URL: want a postgres:// URL"))
+	}
+	if c.IdleTimeout > c.SessionLifetime && c.SessionLifetime > 0 {
+		errs = append(errs, errors.New("PORTAL_IDLE_TIMEOUT is longer than PORTAL_SESSION_LIFETIME"))
+	}
+	return c, errors.Join(errs...)
+}

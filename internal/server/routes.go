@@ -1,0 +1,66 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/campusorg/portal/web"
+)
+
+// Handler returns the portal's HTTP handler: every route of the portal is here, so
+// that a reader finds any feature in one hop from this file.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics, s.logRequests, securityHeaders, s.crossOrigin)
+
+	// Unauthenticated, sessionless routes.
+	r.Get("/healthz", s.h(s.healthz))
+	r.Get("/static/*", web.StaticHandler().ServeHTTP)
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.loadActor, takeFlash)
+		r.NotFound(s.h(notFound))
+		r.MethodNotAllowed(s.h(notFound))
+
+		// Anyone.
+		r.Get("/login", s.h(s.loginForm))
+		r.Post("/login", s.h(s.login))
+		r.Post("/lang", s.h(s.setLang))
+
+		// Signed-in people. What each may do is decided by portal.Can in the store.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+			r.Get("/", s.h(s.home))
+			r.Post("/logout", s.h(s.logout))
+			r.Get("/account/password", s.h(s.passwordForm))
+			r.Post("/account/password", s.h(s.changePassword))
+
+			r.Get("/orgs", s.h(s.orgIndex))
+			r.Get("/orgs/{id}", s.h(s.orgShow))
+			r.Get("/orgs/{id}/new", s.h(s.orgNewForm))
+			r.Post("/orgs/{id}/new", s.h(s.orgCreate))
+			r.Get("/orgs/{id}/edit", s.h(s.orgEditForm))
+			r.Post("/orgs/{id}/edit", s.h(s.orgUpdate))
+			r.Get("/orgs/{id}/move", s.h(s.orgMoveForm))
+			r.Post("/orgs/{id}/move", s.h(s.orgMove))
+			r.Post("/orgs/{id}/deactivate", s.h(s.orgDeactivate))
+			r.Post("/orgs/{id}/reactivate", s.h(s.orgReactivate))
+
+			r.Get("/users", s.h(s.userIndex))
+			r.Get("/users/new", s.h(s.userNewForm))
+			r.Post("/users", s.h(s.userCreate))
+			r.Get("/users/{id}", s.h(s.userShow))
+			r.Post("/users/{id}/disable", s.h(s.userDisable))
+			r.Post("/users/{id}/enable", s.h(s.userEnable))
+			r.Post("/users/{id}/password", s.h(s.userResetPassword))
+			r.Post("/users/{id}/grants", s.h(s.grantAdd))
+			r.Post("/users/{id}/grants/{gid}/revoke", s.h(s.grantRevoke))
+
+			// Import routes: added with the import feature.
+
+			r.Get("/audit", s.h(s.auditIndex))
+		})
+	})
+	return r
+}

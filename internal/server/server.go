@@ -1,0 +1,185 @@
+// Package server is the portal's HTTP layer: routes (all in routes.go), thin handlers
+// that decode, validate, call the store and render or redirect, middleware, and the
+// one place where errors become status codes and pages.
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/campusorg/portal/internal/i18n"
+	"github.com/campusorg/portal/internal/portal"
+	"github.com/campusorg/portal/internal/postgres"
+	"github.com/campusorg/portal/web"
+)
+
+// Options configures a Server.
+type Options struct {
+	// SessionLifetime is the absolute lifetime of a session.
+	SessionLifetime time.Duration
+	// IdleTimeout ends a session unused for this long.
+	IdleTimeout time.Duration
+	// SecureCookies marks cookies Secure (set when served over TLS).
+	SecureCookies bool
+	// ImportMaxBytes bounds an uploaded import sheet.
+	ImportMaxBytes int64
+}
+
+// DefaultOptions are the options used where a field is zero.
+var DefaultOptions = Options{
+	SessionLifetime: 12 * time.Hour,
+	IdleTimeout:     2 * time.Hour,
+	ImportMaxBytes:  10 << 20,
+}
+
+// Server holds what handlers share.
+type Server struct {
+	store    *postgres.Store
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	opt      Options
+	limits   *signInLimits
+	now      func() time.Time
+}
+
+// New returns a Server over store. Sessions live in the store's database, so that
+// several instances share them.
+func New(store *postgres.Store, log *slog.Logger, opt Options) *Server {
+	if opt.SessionLifetime == 0 {
+		opt.SessionLifetime = DefaultOptions.SessionLifetime
+	}
+	if opt.IdleTimeout == 0 {
+		opt.IdleTimeout = DefaultOptions.IdleTimeout
+	}
+	if opt.ImportMaxBytes == 0 {
+		opt.ImportMaxBytes = DefaultOptions.ImportMaxBytes
+	}
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(store.Pool(), 30*time.Minute)
+	sm.Lifetime = opt.SessionLifetime
+	// No scs IdleTimeout: it would write the session on every request. Idle expiry is
+	// enforced in loadActor with a timestamp refreshed at most every few minutes.
+	sm.Cookie.Name = "portal_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = opt.SecureCookies
+	sm.Cookie.Persist = false
+	return &Server{store: store, sessions: sm, log: log, opt: opt, limits: newSignInLimits(), now: time.Now}
+}
+
+// handlerFunc is a handler that returns an error for the server to show.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// h adapts a handlerFunc: a returned error is logged and shown by handleError.
+func (s *Server) h(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.handleError(w, r, err)
+		}
+	}
+}
+
+// statusOf maps an error code to its HTTP status. Forbidden answers as not found, so
+// that nobody learns what exists beyond what they may see.
+func statusOf(code string) int {
+	switch code {
+	case portal.ENOTFOUND, portal.EFORBIDDEN:
+		return http.StatusNotFound
+	case portal.EINVALID:
+		return http.StatusUnprocessableEntity
+	case portal.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// handleError is the one place errors become responses: the status from the code, a
+// page with the safe message, and the detail in the log.
+func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) {
+	code := portal.ErrorCode(err)
+	status := statusOf(code)
+	msg := "error.internal"
+	var pe *portal.Error
+	if errors.As(err, &pe) && code != portal.EINTERNAL {
+		msg = pe.Message
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else {
+		s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	s.render(w, r, status, web.ErrorPage(s.chrome(r, "", ""), status, msg))
+}
+
+// render writes component with status, rendering into a buffer first so that a
+// failure never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.log.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// page renders a full page with status 200.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, c templ.Component) error {
+	s.render(w, r, http.StatusOK, c)
+	return nil
+}
+
+// chrome returns the layout's data for this request.
+func (s *Server) chrome(r *http.Request, nav, titleKey string) web.Chrome {
+	c := web.Chrome{Actor: actorFrom(r.Context()), Nav: nav, Path: r.URL.RequestURI(), Flash: flashFrom(r.Context())}
+	if titleKey != "" {
+		c.Title = i18n.T(i18n.FromContext(r.Context()), titleKey)
+	}
+	return c
+}
+
+// redirect answers 303 See Other to url, with an optional flash for the next page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, url, flashKind, flashMsg string) error {
+	if flashMsg != "" {
+		setFlash(w, flashKind, flashMsg)
+	}
+	http.Redirect(w, r, url, http.StatusSeeOther)
+	return nil
+}
+
+// formError re-renders a form with 422 when err is invalid input, and returns other
+// errors for handleError. A conflict keeps the input too, with its message on top.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, f *web.Form, err error, view func() templ.Component) error {
+	code := portal.ErrorCode(err)
+	if code != portal.EINVALID && code != portal.ECONFLICT {
+		return err
+	}
+	var pe *portal.Error
+	errors.As(err, &pe)
+	f.Errors = pe.Fields
+	if len(pe.Fields) == 0 || code == portal.ECONFLICT {
+		f.Error = pe.Message
+	}
+	status := http.StatusUnprocessableEntity
+	if code == portal.ECONFLICT {
+		status = http.StatusConflict
+	}
+	s.render(w, r, status, view())
+	return nil
+}
+
+// templComponent is a templ component; forms re-render through one.
+type templComponent = templ.Component
