@@ -35,7 +35,10 @@ type navItem struct {
 func navItems(a *portal.Actor) []navItem {
 	items := []navItem{{"nav.home", "/"}, {"nav.orgs", "/orgs"}}
 	if portal.CanAny(a, portal.ActManageUsers) {
-		items = append(items, navItem{"nav.users", "/users"}, navItem{"nav.import", "/import"})
+		items = append(items, navItem{"nav.users", "/users"})
+	}
+	if portal.CanAny(a, portal.ActImport) {
+		items = append(items, navItem{"nav.import", "/import"})
 	}
 	if portal.CanAny(a, portal.ActViewAudit) {
 		items = append(items, navItem{"nav.audit", "/audit"})
@@ -49,6 +52,8 @@ type Form struct {
 	Values url.Values
 	Errors map[string]string // field → catalogue key
 	Error  string            // catalogue key of a message for the whole form
+	// ErrorArgs fill Error's message (a date, a limit).
+	ErrorArgs []any
 }
 
 // NewForm returns a form over values (nil for an empty form).

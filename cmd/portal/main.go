@@ -179,10 +179,14 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 		return err
 	}
 	return withStore(ctx, cfg, dsn, func(st *postgres.Store) error {
+		if loc, err := time.LoadLocation(cfg.TimeZone); err == nil {
+			st.Zone = loc
+		}
 		srv := server.New(st, log, server.Options{
 			SessionLifetime: cfg.SessionLifetime,
 			IdleTimeout:     cfg.IdleTimeout,
 			SecureCookies:   cfg.SecureCookies,
+			UploadMaxBytes:  int64(cfg.UploadMaxMB) << 20,
 		})
 		hs := &http.Server{
 			Addr:              cfg.Addr,

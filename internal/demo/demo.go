@@ -255,5 +255,9 @@ func People() []Person {
 			HomeOrg: "info", Grants: []Grant{{"reviewer", keySchool}}},
 		{Username: "leader", Phone: "13803710014", Name: "郑永春", Summary: "校领导 · " + schoolName + " (school leader, read-only)",
 			HomeOrg: keyDangwei, Grants: []Grant{{"viewer", keySchool}}},
+		{Username: "gongtuan", Phone: "13803710015", Name: "王海涛", Summary: "项目管理员 · 工学院团总支“焦裕禄班” (program manager)",
+			HomeOrg: engLeague, Grants: []Grant{{"manager", engLeague}}},
+		{Username: "classsec", Phone: "13803710016", Name: "林佳怡", Summary: "团支部书记 · 工学院机械2301班 (class secretary)",
+			HomeOrg: classKey("eng", "me", 1), Grants: []Grant{{"secretary", classKey("eng", "me", 1)}}},
 	}
 }

@@ -1,5 +1,7 @@
 package portal
 
+import "time"
+
 // AppStatus is where an application stands.
 type AppStatus string
 
@@ -138,4 +140,89 @@ func pathIDs(path string) []int64 {
 		n, in = 0, false
 	}
 	return ids
+}
+
+// Application is an organization's application to a track of a program.
+type Application struct {
+	ID          int64
+	ProgramID   int64
+	TrackID     int64
+	ThemeID     int64
+	OrgID       int64
+	OrgPath     string
+	OrgName     string
+	OrgKind     OrgKind
+	AuthorID    int64
+	AuthorName  string
+	Status      AppStatus
+	Title       string
+	Content     AppContent
+	BudgetCents int64
+	LeaderName  string
+	// EndorserIDs and EndorserPaths are the endorsement chain resolved when the
+	// application was last sent; EndorseStep is the step it waits at.
+	EndorserIDs   []int64
+	EndorserPaths []string
+	EndorseStep   int
+	Versions      int // how many versions have been frozen
+	Version       int // optimistic-lock version of the row
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SubmittedAt   time.Time
+
+	// Filled by list and detail queries.
+	ProgramTitle string
+	OwnerPath    string
+	TrackName    string
+	ThemeName    string
+	CollegeName  string
+}
+
+// Scope returns where the application sits, for the policy.
+func (a Application) Scope() AppScope {
+	return AppScope{OrgPath: a.OrgPath, OwnerPath: a.OwnerPath, EndorserPaths: a.EndorserPaths}
+}
+
+// WaitingPath returns the path of the body whose opinion the application waits for,
+// or "" when it waits for none.
+func (a Application) WaitingPath() string {
+	if a.Status != AppEndorsing || a.EndorseStep >= len(a.EndorserPaths) {
+		return ""
+	}
+	return a.EndorserPaths[a.EndorseStep]
+}
+
+// AppEventRecord is one entry of an application's history.
+type AppEventRecord struct {
+	ID            int64
+	At            time.Time
+	ActorName     string
+	Event         AppEvent
+	VersionNumber int
+	Step          int
+	OrgName       string
+	OrgKind       OrgKind
+	Note          string
+}
+
+// AppVersion is a frozen copy of what was sent.
+type AppVersion struct {
+	Number     int
+	Title      string
+	Content    AppContent
+	SentByName string
+	SentAt     time.Time
+}
+
+// Attachment is a file attached to an application; Data is loaded only for download.
+type Attachment struct {
+	ID            int64
+	ApplicationID int64
+	FieldKey      string
+	Name          string
+	ContentType   string
+	Size          int64
+	SHA256        string
+	UploadedAt    time.Time
+	Removed       bool
 }

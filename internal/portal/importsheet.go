@@ -96,7 +96,7 @@ var OrgColumns = []SheetColumn{
 
 // PeopleColumns are the columns of the people sheet, in template order.
 var PeopleColumns = []SheetColumn{
-	{Key: "username", ZH: "用户名", EN: "Username", Required: true, Example: "example.zhang"},
+	{Key: "username", ZH: "用户名", EN: "Username", Required: true, Example: "example-zhang"},
 	{Key: "display_name", ZH: "姓名", EN: "Name", Required: true, Example: "张示例"},
 	{Key: "phone", ZH: "手机号", EN: "Phone", Aliases: []string{"手机号码", "手机"}, Example: "13800000000"},
 	{Key: "home_org_code", ZH: "所属组织编码", EN: "Home org code", Aliases: []string{"所属组织"}, Required: true, Example: "example-2401"},

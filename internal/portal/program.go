@@ -83,13 +83,17 @@ type Phase struct {
 
 // Program is a call an owner organization opens for the organizations under it.
 type Program struct {
-	ID          int64
-	OwnerOrgID  int64
-	OwnerPath   string
-	OwnerName   string
+	ID         int64
+	OwnerOrgID int64
+	OwnerPath  string
+	OwnerName  string
+	// ScopeOrgID is the subtree whose organizations may apply (often the school).
+	ScopeOrgID  int64
+	ScopePath   string
 	Year        int
 	Title       string
 	Kind        ProgramKind
+	Batch       string // 第一批 / 第二批 where a campaign runs in batches
 	Description string
 	Status      ProgramStatus
 	Phases      []Phase
@@ -97,7 +101,19 @@ type Program struct {
 	// Endorsements are the bodies whose opinion an application needs, in order,
 	// before it reaches the owner: e.g. the college's 团总支 then its 党总支.
 	Endorsements []OrgKind
-	Version      int
+	// ExpectedKinds are the kinds of organization under the owner expected to file at
+	// least one application (every 团总支 submits a 一团一品 project).
+	ExpectedKinds []OrgKind
+	CopiedFrom    int64
+	Version       int
+	CreatedAt     time.Time
+}
+
+// Theme is one of a program's theme categories (一团一品's 思想引领类 ...).
+type Theme struct {
+	ID        int64
+	ProgramID int64
+	Name      string
 }
 
 // Phase returns the program's phase of kind k, and whether it has one.
@@ -116,6 +132,7 @@ type Track struct {
 	ID             int64
 	ProgramID      int64
 	Name           string
+	Position       int
 	Quota          int   // how many may be approved; 0 for no limit
 	GrantYuan      int64 // grant per approved project, in yuan
 	CycleMonths    int
@@ -126,6 +143,9 @@ type Track struct {
 	Deadline       time.Time
 	Fields         []FieldDef
 	AutoRecognised []int64 // orgs recognised outside the quota without applying
+	// Version guards the track form against lost updates (set by the store's track
+	// reads; loadProgram leaves it 0).
+	Version int
 }
 
 // EndOfDay returns the last instant of t's day in loc: deadlines fall there.
@@ -222,4 +242,31 @@ func containsKind(kinds []OrgKind, k OrgKind) bool {
 		}
 	}
 	return false
+}
+
+// ProgramDetail is a program with its tracks and themes, in display order.
+type ProgramDetail struct {
+	Program
+	Tracks []Track
+	Themes []Theme
+}
+
+// Track returns the program's track with id, and whether it has one.
+func (d ProgramDetail) Track(id int64) (Track, bool) {
+	for _, t := range d.Tracks {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Track{}, false
+}
+
+// Theme returns the program's theme with id, and whether it has one.
+func (d ProgramDetail) Theme(id int64) (Theme, bool) {
+	for _, t := range d.Themes {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Theme{}, false
 }

@@ -23,11 +23,17 @@ type Store struct {
 	pool *pgxpool.Pool
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// Zone is where days begin and end: deadlines fall at the end of a day there.
+	Zone *time.Location
 }
 
-// New returns a Store over pool.
+// New returns a Store over pool, judging days in Asia/Shanghai (see Zone).
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, Now: time.Now}
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		zone = time.FixedZone("CST", 8*3600)
+	}
+	return &Store{pool: pool, Now: time.Now, Zone: zone}
 }
 
 // Pool returns the underlying pool (for sessions and health checks).

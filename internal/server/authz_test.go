@@ -63,6 +63,9 @@ func authzTable() []authzRow {
 		{route: "POST /users/{id}/password", path: "/users/{user}/password", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /users/{id}/grants", path: "/users/{user}/grants", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /audit", path: "/audit", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /import", path: "/import", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /import/template.xlsx", path: "/import/template.xlsx", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /import", path: "/import", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		// State changes that succeed for the administrator come last, so that they do
 		// not change what the rows above see.
 		{route: "POST /users/{id}/grants/{gid}/revoke", path: "/users/{user}/grants/{grant}/revoke", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},

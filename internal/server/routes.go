@@ -57,7 +57,30 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/users/{id}/grants", s.h(s.grantAdd))
 			r.Post("/users/{id}/grants/{gid}/revoke", s.h(s.grantRevoke))
 
-			// Import routes: added with the import feature.
+			r.Get("/import", s.h(s.importPage))
+			r.Get("/import/template.xlsx", s.h(s.importTemplate))
+			r.Post("/import", s.h(s.importUpload))
+
+			// Applications: filing, endorsement, the manager's list and exports.
+			r.Get("/applications", s.h(s.appList))
+			r.Post("/programs/{id}/apply", s.h(s.programApply))
+			r.Get("/programs/{id}/applications", s.h(s.programApps))
+			r.Get("/programs/{id}/applications.xlsx", s.h(s.exportApplications))
+			r.Post("/programs/{id}/extensions", s.h(s.programExtend))
+			r.Get("/applications/{id}", s.h(s.appShow))
+			r.Get("/applications/{id}/edit", s.h(s.appEditForm))
+			r.Post("/applications/{id}/edit", s.h(s.appUpdate))
+			r.Post("/applications/{id}/send", s.h(s.appSend))
+			r.Post("/applications/{id}/endorse", s.h(s.appEndorse))
+			r.Post("/applications/{id}/manage", s.h(s.appManage))
+			r.Post("/applications/{id}/withdraw", s.h(s.appWithdraw))
+			r.Post("/applications/{id}/attachments", s.h(s.appUpload))
+			r.Post("/applications/{id}/attachments/{aid}/remove", s.h(s.appRemoveFile))
+			r.Get("/applications/{id}/versions/{n}", s.h(s.appVersion))
+			r.Get("/applications/{id}/print", s.h(s.applicationPrint))
+			r.Get("/attachments/{id}", s.h(s.attachmentDownload))
+			r.Get("/notifications", s.h(s.notificationsPage))
+			r.Post("/notifications/read", s.h(s.notificationsRead))
 
 			r.Get("/audit", s.h(s.auditIndex))
 		})

@@ -31,6 +31,8 @@ type Options struct {
 	SecureCookies bool
 	// ImportMaxBytes bounds an uploaded import sheet.
 	ImportMaxBytes int64
+	// UploadMaxBytes bounds an attachment.
+	UploadMaxBytes int64
 }
 
 // DefaultOptions are the options used where a field is zero.
@@ -38,6 +40,7 @@ var DefaultOptions = Options{
 	SessionLifetime: 12 * time.Hour,
 	IdleTimeout:     2 * time.Hour,
 	ImportMaxBytes:  10 << 20,
+	UploadMaxBytes:  20 << 20,
 }
 
 // Server holds what handlers share.
@@ -58,6 +61,9 @@ func New(store *postgres.Store, log *slog.Logger, opt Options) *Server {
 	}
 	if opt.IdleTimeout == 0 {
 		opt.IdleTimeout = DefaultOptions.IdleTimeout
+	}
+	if opt.UploadMaxBytes == 0 {
+		opt.UploadMaxBytes = DefaultOptions.UploadMaxBytes
 	}
 	if opt.ImportMaxBytes == 0 {
 		opt.ImportMaxBytes = DefaultOptions.ImportMaxBytes
@@ -170,8 +176,8 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, f *web.Form, 
 	var pe *portal.Error
 	errors.As(err, &pe)
 	f.Errors = pe.Fields
-	if len(pe.Fields) == 0 || code == portal.ECONFLICT {
-		f.Error = pe.Message
+	if len(pe.Fields) == 0 || code == portal.ECONFLICT || pe.Message != "error.invalid_form" {
+		f.Error, f.ErrorArgs = pe.Message, pe.Args
 	}
 	status := http.StatusUnprocessableEntity
 	if code == portal.ECONFLICT {

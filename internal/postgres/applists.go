@@ -1,0 +1,365 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campusorg/portal/internal/portal"
+)
+
+// MyApplications returns the applications of the organizations the actor files for,
+// newest first.
+func (s *Store) MyApplications(ctx context.Context, actor *portal.Actor, limit int) ([]portal.Application, error) {
+	var out []portal.Application
+	scope := likeScope(actor.RoleScope(portal.RolesFor(portal.ActFileApplication)...))
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+` WHERE a.org_path LIKE ANY($1)
+			ORDER BY a.updated_at DESC, a.id DESC LIMIT $2`, scope, clampLimit(limit))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Application, error) { return scanApp(r) })
+		return err
+	})
+	return out, err
+}
+
+// EndorsementInbox returns the applications waiting for the opinion of a body the
+// actor endorses for, oldest first.
+func (s *Store) EndorsementInbox(ctx context.Context, actor *portal.Actor) ([]portal.Application, error) {
+	var out []portal.Application
+	scope := likeScope(actor.RoleScope(portal.RolesFor(portal.ActEndorse)...))
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+` WHERE a.status = 'endorsing'
+			AND a.endorser_paths[a.endorse_step + 1] LIKE ANY($1) ORDER BY a.updated_at, a.id LIMIT 200`, scope)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Application, error) { return scanApp(r) })
+		return err
+	})
+	return out, err
+}
+
+// AppFilter narrows a program's application list. After is the keyset cursor (the
+// last id of the previous page; the list runs by id).
+type AppFilter struct {
+	TrackID   int64
+	ThemeID   int64
+	CollegeID int64
+	Status    portal.AppStatus
+	Query     string
+	After     int64
+	Limit     int // 0: a page of 50; -1: every row (exports)
+}
+
+// AppCount is how many applications fall under one label.
+type AppCount struct {
+	ID    int64
+	Label string
+	N     int
+}
+
+// AppList is one page of a program's applications with counts over the whole filter.
+type AppList struct {
+	Page[portal.Application]
+	ByTrack   []AppCount
+	ByCollege []AppCount
+	Total     int
+}
+
+// ProgramApplications lists the applications to a program that the actor may
+// view as its manager or viewer, drafts excluded (they are the secretary's own).
+func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppList, error) {
+	var out AppList
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		d, err := loadProgram(ctx, tx, programID)
+		if err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
+			return portal.NotFound()
+		}
+		where := ` WHERE a.program_id = $1 AND a.status <> 'draft'
+			AND ($2 = 0 OR a.track_id = $2) AND ($3 = 0 OR a.theme_id = $3) AND ($4 = '' OR a.status = $4)
+			AND ($5 = 0 OR a.org_path LIKE (SELECT path FROM orgs WHERE id = $5) || '%')
+			AND ($6 = '' OR a.title ILIKE '%' || $6 || '%' OR ao.name ILIKE '%' || $6 || '%' OR a.leader_name ILIKE '%' || $6 || '%')`
+		args := []any{programID, f.TrackID, f.ThemeID, string(f.Status), f.CollegeID, escapeLike(f.Query)}
+		limit := clampLimit(f.Limit)
+		if f.Limit < 0 {
+			limit = 100000
+		}
+		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+where+` AND a.id > $7 ORDER BY a.id LIMIT $8`,
+			append(args, f.After, limit+1)...)
+		if err != nil {
+			return err
+		}
+		items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Application, error) { return scanApp(r) })
+		if err != nil {
+			return err
+		}
+		if len(items) > limit {
+			items = items[:limit]
+			out.Next = items[limit-1].ID
+		}
+		out.Items = items
+		count := func(sql string) ([]AppCount, error) {
+			rows, err := tx.Query(ctx, sql, args...)
+			if err != nil {
+				return nil, err
+			}
+			return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AppCount, error) {
+				var c AppCount
+				err := r.Scan(&c.ID, &c.Label, &c.N)
+				return c, err
+			})
+		}
+		if out.ByTrack, err = count(`SELECT t.id, t.name, count(*) FROM applications a JOIN orgs ao ON ao.id = a.org_id
+			JOIN tracks t ON t.id = a.track_id` + where + ` GROUP BY t.id, t.name, t.position ORDER BY t.position, t.id`); err != nil {
+			return err
+		}
+		if out.ByCollege, err = count(`SELECT coalesce(c.id, 0), coalesce(c.name, ''), count(*) FROM applications a
+			JOIN orgs ao ON ao.id = a.org_id
+			LEFT JOIN orgs c ON c.kind = 'college' AND a.org_path LIKE c.path || '%'` + where + ` GROUP BY c.id, c.name ORDER BY c.name`); err != nil {
+			return err
+		}
+		for _, c := range out.ByTrack {
+			out.Total += c.N
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MissingApplicants returns the organizations of the program's expected kinds within
+// its scope that have no application other than drafts and withdrawn ones: who
+// should have applied and has not.
+func (s *Store) MissingApplicants(ctx context.Context, actor *portal.Actor, programID int64) ([]portal.Org, error) {
+	var out []portal.Org
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		d, err := loadProgram(ctx, tx, programID)
+		if err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
+			return portal.NotFound()
+		}
+		if len(d.ExpectedKinds) == 0 {
+			return nil
+		}
+		rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.active AND o.path LIKE $1 AND o.kind = ANY($2)
+			AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.program_id = $3 AND a.org_id = o.id
+				AND a.status NOT IN ('draft', 'withdrawn'))
+			ORDER BY o.path LIMIT 500`, d.ScopePath+"%", kindStrings(d.ExpectedKinds), d.ID)
+		if err != nil {
+			return err
+		}
+		out, err = collectOrgs(rows, false)
+		return err
+	})
+	return out, err
+}
+
+// ExtendDeadline lets the program's manager give one organization a later deadline.
+func (s *Store) ExtendDeadline(ctx context.Context, actor *portal.Actor, programID, orgID int64, until time.Time, reason string) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		d, err := loadProgram(ctx, tx, programID)
+		if err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActManageProgram, d.OwnerPath) {
+			return portal.NotFound()
+		}
+		o, err := scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`, orgID))
+		if err != nil || !portal.PathCovers(d.ScopePath, o.Path) {
+			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"org_id": "form.choose"}}
+		}
+		if msg := checkNote(reason, false); msg != "" {
+			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"reason": msg}}
+		}
+		if until.Before(s.Now().In(s.Zone).Truncate(24 * time.Hour).AddDate(0, 0, -1)) {
+			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"until": "app.extension_past"}}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO deadline_extensions (program_id, org_id, until, reason, granted_by)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (program_id, org_id) DO UPDATE SET until = $3, reason = $4,
+			granted_by = $5, granted_at = now()`, programID, orgID, until, reason, actor.UserID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "program.extend_deadline", "program", programID, d.OwnerPath, nil,
+			map[string]any{"org": o.Name, "until": until.Format("2006-01-02"), "reason": reason})
+	})
+}
+
+// AddAttachment stores a file on an editable application. contentType is what the
+// caller detected from the content, which must be an accepted type; name is cleaned.
+func (s *Store) AddAttachment(ctx context.Context, actor *portal.Actor, appID int64, fieldKey, name, contentType string, data []byte) (portal.Attachment, error) {
+	var at portal.Attachment
+	ext, ok := portal.AttachmentExt(contentType)
+	if !ok {
+		return at, &portal.Error{Code: portal.EINVALID, Message: "app.file_type", Fields: map[string]string{"file": "app.file_type"}}
+	}
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		a, err := appForUpdate(ctx, tx, appID, 0)
+		if err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActFileApplication, a.OrgPath) {
+			return portal.NotFound()
+		}
+		if !a.Status.Editable() {
+			return portal.Errorf(portal.EINVALID, "app.not_editable")
+		}
+		if fieldKey != "" {
+			d, err := loadProgram(ctx, tx, a.ProgramID)
+			if err != nil {
+				return err
+			}
+			t, _ := d.Track(a.TrackID)
+			found := false
+			for _, f := range t.Fields {
+				found = found || (f.Key == fieldKey && f.Type == portal.FieldFile)
+			}
+			if !found {
+				return portal.Errorf(portal.EINVALID, "error.unknown_field")
+			}
+		}
+		var live int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM attachments WHERE application_id = $1 AND removed_at IS NULL`, appID).Scan(&live); err != nil {
+			return err
+		}
+		if live >= portal.MaxAttachments {
+			return &portal.Error{Code: portal.EINVALID, Message: "app.too_many_files", Fields: map[string]string{"file": "app.too_many_files"}}
+		}
+		sum := sha256.Sum256(data)
+		at = portal.Attachment{ApplicationID: appID, FieldKey: fieldKey, Name: portal.CleanFileName(name, ext),
+			ContentType: contentType, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+		if err := tx.QueryRow(ctx, `INSERT INTO attachments (application_id, field_key, name, content_type, size, sha256, data, uploaded_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, uploaded_at`, appID, fieldKey, at.Name, contentType, at.Size,
+			at.SHA256, data, actor.UserID).Scan(&at.ID, &at.UploadedAt); err != nil {
+			return err
+		}
+		if err := bumpContentAttachments(ctx, tx, a); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "attachment.add", "application", appID, a.OrgPath, nil,
+			map[string]any{"attachment": at.ID, "name": at.Name, "size": at.Size, "sha256": at.SHA256})
+	})
+	return at, err
+}
+
+// bumpContentAttachments refreshes the draft's list of live attachments and its version.
+func bumpContentAttachments(ctx context.Context, tx pgx.Tx, a portal.Application) error {
+	atts, err := attachments(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	c := a.Content
+	c.Attachments = liveIDs(atts)
+	b, _ := json.Marshal(c)
+	_, err = tx.Exec(ctx, `UPDATE applications SET content = $2, version = version + 1, updated_at = now() WHERE id = $1`, a.ID, b)
+	return err
+}
+
+// RemoveAttachment takes a file off an editable application. The file itself is
+// kept for the versions that were sent with it.
+func (s *Store) RemoveAttachment(ctx context.Context, actor *portal.Actor, appID, attID int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		a, err := appForUpdate(ctx, tx, appID, 0)
+		if err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActFileApplication, a.OrgPath) {
+			return portal.NotFound()
+		}
+		if !a.Status.Editable() {
+			return portal.Errorf(portal.EINVALID, "app.not_editable")
+		}
+		tag, err := tx.Exec(ctx, `UPDATE attachments SET removed_at = now() WHERE id = $1 AND application_id = $2 AND removed_at IS NULL`, attID, appID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return portal.NotFound()
+		}
+		if err := bumpContentAttachments(ctx, tx, a); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "attachment.remove", "application", appID, a.OrgPath, map[string]any{"attachment": attID}, nil)
+	})
+}
+
+// AttachmentFile returns an attachment with its bytes, to those who may read its
+// application.
+func (s *Store) AttachmentFile(ctx context.Context, actor *portal.Actor, attID int64) (portal.Attachment, []byte, error) {
+	var at portal.Attachment
+	var data []byte
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		var appID int64
+		if err := tx.QueryRow(ctx, `SELECT application_id FROM attachments WHERE id = $1`, attID).Scan(&appID); err != nil {
+			return err
+		}
+		a, err := scanApp(tx.QueryRow(ctx, `SELECT `+appColumns+appFrom+` WHERE a.id = $1`, appID))
+		if err != nil {
+			return err
+		}
+		if !portal.CanViewApplication(actor, a.Scope()) {
+			return portal.NotFound()
+		}
+		return tx.QueryRow(ctx, `SELECT id, application_id, field_key, name, content_type, size, sha256, uploaded_at,
+			removed_at IS NOT NULL, data FROM attachments WHERE id = $1`, attID).Scan(&at.ID, &at.ApplicationID, &at.FieldKey,
+			&at.Name, &at.ContentType, &at.Size, &at.SHA256, &at.UploadedAt, &at.Removed, &data)
+	})
+	return at, data, err
+}
+
+// Notification is a message inside the portal.
+type Notification struct {
+	ID      int64
+	At      time.Time
+	Message string
+	Args    []any
+	Link    string
+	Read    bool
+}
+
+// Notifications returns the actor's newest messages and how many are unread.
+func (s *Store) Notifications(ctx context.Context, actor *portal.Actor, limit int) ([]Notification, int, error) {
+	var out []Notification
+	var unread int
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, at, message, args, link, read_at IS NOT NULL FROM notifications
+			WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, actor.UserID, clampLimit(limit))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Notification, error) {
+			var n Notification
+			var args []byte
+			if err := r.Scan(&n.ID, &n.At, &n.Message, &args, &n.Link, &n.Read); err != nil {
+				return n, err
+			}
+			return n, json.Unmarshal(args, &n.Args)
+		})
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, actor.UserID).Scan(&unread)
+	})
+	return out, unread, err
+}
+
+// MarkNotificationsRead marks all the actor's messages read.
+func (s *Store) MarkNotificationsRead(ctx context.Context, actor *portal.Actor) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL`, actor.UserID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return audit(ctx, tx, actor, "notifications.read", "user", actor.UserID, actor.HomePath, nil, map[string]int64{"count": tag.RowsAffected()})
+	})
+}
