@@ -97,8 +97,8 @@ type NotificationView struct {
 
 func appURL(id int64) string { return "/applications/" + itoa(id) }
 
-// statusBadge returns the badge class of an application status.
-func statusBadge(s portal.AppStatus) string {
+// appStatusBadge returns the badge class of an application status.
+func appStatusBadge(s portal.AppStatus) string {
 	switch s {
 	case portal.AppSubmitted, portal.AppReceived, portal.AppApproved:
 		return "badge badge-ok"
@@ -110,7 +110,7 @@ func statusBadge(s portal.AppStatus) string {
 	return "badge badge-muted"
 }
 
-func yuan(cents int64) string { return portal.FormatYuan(cents) }
+func fen(cents int64) string { return portal.FormatYuan(cents) }
 
 // themeName returns the program's theme name for id, or "".
 func themeName(d portal.ProgramDetail, id int64) string {

@@ -19,4 +19,5 @@ type Link struct {
 // HomeView is the home page: one workspace per role held.
 type HomeView struct {
 	Workspaces []Workspace
+	Unread     int // unread messages
 }

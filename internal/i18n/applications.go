@@ -174,6 +174,12 @@ func init() {
 		"app.extended":           {"已延长该单位的申报期限。", "The deadline was extended for that organization."},
 		"app.extension_past":     {"延长后的日期不能早于今天。", "The new date cannot be in the past."},
 
+		"home.count.to_revise":     {"份申报待填写或修改", "applications to complete or revise"},
+		"home.count.await_opinion": {"份申报待签署意见", "applications await your opinion"},
+		"home.count.to_receive":    {"份申报待受理", "applications to receive"},
+		"home.link.open_programs":  {"可申报的项目", "Programs open for applications"},
+		"home.unread":              {"您有 %d 条未读消息。", "You have %d unread messages."},
+
 		"notify.title":               {"消息", "Messages"},
 		"notify.unread":              {"%d 条未读", "%d unread"},
 		"notify.none":                {"没有消息。", "No messages."},

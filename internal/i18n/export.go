@@ -80,6 +80,5 @@ func init() {
 		"print.opinion.party_general_branch":  {"单位党组织意见（签章）", "Opinion of the Party organization (seal)"},
 		"print.opinion.other":                 {"%s意见（签章）", "Opinion of the %s (seal)"},
 		"print.signer":                        {"签字（盖章）：", "Signed (seal): "},
-		"print.sig_date":                      {"日期：", "Date: "},
 	})
 }

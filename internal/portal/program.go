@@ -90,6 +90,7 @@ type Program struct {
 	// ScopeOrgID is the subtree whose organizations may apply (often the school).
 	ScopeOrgID  int64
 	ScopePath   string
+	ScopeName   string // filled by the program store's reads (GetProgram, lists)
 	Year        int
 	Title       string
 	Kind        ProgramKind

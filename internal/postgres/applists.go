@@ -182,7 +182,7 @@ func (s *Store) ExtendDeadline(ctx context.Context, actor *portal.Actor, program
 		if msg := checkNote(reason, false); msg != "" {
 			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"reason": msg}}
 		}
-		if until.Before(s.Now().In(s.Zone).Truncate(24 * time.Hour).AddDate(0, 0, -1)) {
+		if until.Before(s.Now().In(s.Zone).Truncate(24*time.Hour).AddDate(0, 0, -1)) {
 			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"until": "app.extension_past"}}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO deadline_extensions (program_id, org_id, until, reason, granted_by)
@@ -362,4 +362,30 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, actor *portal.Actor) 
 		}
 		return audit(ctx, tx, actor, "notifications.read", "user", actor.UserID, actor.HomePath, nil, map[string]int64{"count": tag.RowsAffected()})
 	})
+}
+
+// HomeCounts are the figures of the home page's workspaces.
+type HomeCounts struct {
+	ToRevise     int // the secretary's drafts and returned applications
+	AwaitOpinion int // applications waiting for the endorser's opinion
+	ToReceive    int // submitted applications to the manager's programs
+	Unread       int // unread messages
+}
+
+// HomeCounts returns what waits for the actor, each figure scoped like its list.
+func (s *Store) HomeCounts(ctx context.Context, actor *portal.Actor) (HomeCounts, error) {
+	var c HomeCounts
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM applications a WHERE a.status IN ('draft', 'returned') AND a.org_path LIKE ANY($1)),
+			(SELECT count(*) FROM applications a WHERE a.status = 'endorsing' AND a.endorser_paths[a.endorse_step + 1] LIKE ANY($2)),
+			(SELECT count(*) FROM applications a JOIN programs p ON p.id = a.program_id JOIN orgs o ON o.id = p.owner_org_id
+				WHERE a.status = 'submitted' AND o.path LIKE ANY($3)),
+			(SELECT count(*) FROM notifications WHERE user_id = $4 AND read_at IS NULL)`,
+			likeScope(actor.RoleScope(portal.RolesFor(portal.ActFileApplication)...)),
+			likeScope(actor.RoleScope(portal.RolesFor(portal.ActEndorse)...)),
+			likeScope(actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...)), actor.UserID,
+		).Scan(&c.ToRevise, &c.AwaitOpinion, &c.ToReceive, &c.Unread)
+	})
+	return c, err
 }

@@ -86,7 +86,8 @@ func programForUpdate(ctx context.Context, tx pgx.Tx, id int64) (portal.ProgramD
 	return loadProgramVersions(ctx, tx, id)
 }
 
-// loadProgramVersions is loadProgram with every track's version filled in.
+// loadProgramVersions is loadProgram with every track's version and the scope's name
+// filled in.
 func loadProgramVersions(ctx context.Context, tx pgx.Tx, id int64) (portal.ProgramDetail, error) {
 	d, err := loadProgram(ctx, tx, id)
 	if err != nil {
@@ -105,7 +106,8 @@ func loadProgramVersions(ctx context.Context, tx pgx.Tx, id int64) (portal.Progr
 	for i := range d.Tracks {
 		d.Tracks[i].Version = versions[d.Tracks[i].ID]
 	}
-	return d, nil
+	err = tx.QueryRow(ctx, `SELECT name FROM orgs WHERE id = $1`, d.ScopeOrgID).Scan(&d.ScopeName)
+	return d, err
 }
 
 // managedProgram locks and reads a program the actor manages; any other program is
@@ -160,7 +162,7 @@ type ProgramFilter struct {
 }
 
 // summaryColumns read a program in a list with its application phase and counts.
-const summaryColumns = programColumns + `, ph.starts_on, ph.ends_on,
+const summaryColumns = programColumns + `, sc.name, ph.starts_on, ph.ends_on,
 	(SELECT count(*) FROM tracks t WHERE t.program_id = p.id),
 	(SELECT count(*) FROM themes t WHERE t.program_id = p.id),
 	(SELECT count(*) FROM applications a WHERE a.program_id = p.id AND a.status IN ('submitted', 'received', 'approved', 'rejected'))`
@@ -176,7 +178,7 @@ func collectSummaries(rows pgx.Rows, limit int) (Page[portal.ProgramSummary], er
 		p := &ps.Program
 		err := r.Scan(&p.ID, &p.OwnerOrgID, &p.OwnerPath, &p.OwnerName, &p.ScopeOrgID, &p.ScopePath, &p.Year, &p.Title, &p.Kind, &p.Batch,
 			&p.Description, &p.Status, &p.BanMonths, &endorsements, &expected, &p.CopiedFrom, &p.Version, &p.CreatedAt,
-			&starts, &ends, &ps.Tracks, &ps.Themes, &ps.Submitted)
+			&p.ScopeName, &starts, &ends, &ps.Tracks, &ps.Themes, &ps.Submitted)
 		p.Endorsements, p.ExpectedKinds = kindsOf(endorsements), kindsOf(expected)
 		if starts != nil && ends != nil {
 			ps.Application = portal.Phase{Kind: portal.PhaseApplication, Starts: *starts, Ends: *ends}
