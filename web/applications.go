@@ -139,15 +139,6 @@ func sizeStr(n int64) string {
 	return strconv.FormatInt((n+1023)/1024, 10) + " KB"
 }
 
-// rows returns 0..n-1, for row loops in templates.
-func rows(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
 func fieldName(prefix string, i int) string { return prefix + "_" + strconv.Itoa(i) }
 
 // noteArgs renders a notification's arguments for its message.

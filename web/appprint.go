@@ -104,12 +104,3 @@ func ratioStr(f portal.Figures) string {
 	}
 	return percent(f.Ratio())
 }
-
-// pairs groups the opinion boxes two to a row, as the paper form sets them side by side.
-func pairs(boxes []OpinionBox) [][]OpinionBox {
-	var out [][]OpinionBox
-	for i := 0; i < len(boxes); i += 2 {
-		out = append(out, boxes[i:min(i+2, len(boxes))])
-	}
-	return out
-}

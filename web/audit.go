@@ -14,6 +14,6 @@ type AuditView struct {
 }
 
 // auditActions are the action filters offered, as prefixes or exact actions.
-var auditActions = []string{"user.sign_in", "user.sign_in_failed", "user.", "grant.", "org.", "import."}
+var auditActions = []string{"user.sign_in", "user.sign_in_failed", "user.", "grant.", "org.", "import.", "program.", "application.", "attachment."}
 
 func auditLabel(action string) string { return "audit." + action }

@@ -34,6 +34,9 @@ type navItem struct {
 // navItems returns the navigation the actor's roles open.
 func navItems(a *portal.Actor) []navItem {
 	items := []navItem{{"nav.home", "/"}, {"nav.orgs", "/orgs"}}
+	if portal.CanAny(a, portal.ActViewProgram) || a.Has(portal.RoleSecretary) {
+		items = append(items, navItem{"nav.programs", "/programs"})
+	}
 	if portal.CanAny(a, portal.ActManageUsers) {
 		items = append(items, navItem{"nav.users", "/users"})
 	}

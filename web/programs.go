@@ -44,6 +44,8 @@ type ProgramView struct {
 	// why not where they may not. The applications feature fills it; the page shows
 	// nothing for it when it is empty.
 	Apply []ApplyOption
+	// CanViewApps shows the link to the program's applications (managers, viewers).
+	CanViewApps bool
 }
 
 // ApplyOption is one track × organization a secretary could file for.
@@ -52,9 +54,11 @@ type ApplyOption struct {
 	TrackName string
 	OrgID     int64
 	OrgName   string
-	// Href starts an application; "" when Reasons says why she cannot.
-	Href    string
-	Reasons []portal.Reason
+	// CanApply is true when she may start an application; else Reasons says why not.
+	CanApply bool
+	Reasons  []portal.Reason
+	Deadline time.Time
+	Filed    int // applications the organization already has in the track
 }
 
 // ProgramFormView is the form to create or edit a program.
@@ -184,7 +188,7 @@ func trackDeadline(ctx context.Context, p portal.Program, tr portal.Track) strin
 		return dateStr(ctx, tr.Deadline)
 	}
 	if ph, ok := p.Phase(portal.PhaseApplication); ok {
-		return t(ctx, "track.deadline_phase", dateStr(ctx, ph.Ends))
+		return dateStr(ctx, ph.Ends)
 	}
 	return t(ctx, "common.unknown")
 }

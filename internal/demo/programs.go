@@ -115,6 +115,10 @@ var jiaoyuluFields = []Field{
 	{Key: "plan_file", Label: "创建计划书（附件）", Type: "file"},
 }
 
+// Today is the day the open programs' dates are written for; the seed moves them
+// by the days that have passed since.
+const Today = "2026-11-23"
+
 // Programs returns the demo programs, originals before their copies; a new list on
 // every call.
 func Programs() []Program {

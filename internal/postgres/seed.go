@@ -26,9 +26,9 @@ func DemoAccounts() [][2]string {
 // system is the actor recorded for changes made by the command line and the seed.
 var system = &portal.Actor{Name: "system", Remote: "cli"}
 
-// SeedDemo loads the demo school and its accounts into an empty database, in one
-// transaction, and reports whether it did. A database holding any organization is
-// left alone.
+// SeedDemo loads the demo school, its accounts and programs into an empty database
+// in one transaction, then files the demo applications, and reports whether it
+// did. A database holding any organization is left alone.
 func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 	hash, err := portal.HashPassword(demo.Password)
 	if err != nil {
@@ -70,13 +70,18 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 				}
 			}
 		}
-		if err := seedPrograms(ctx, tx, ids); err != nil {
+		if err := seedPrograms(ctx, tx, ids, s.Now()); err != nil {
 			return err
 		}
 		seeded = true
 		return audit(ctx, tx, system, "seed.demo", "org", ids["school"].ID, ids["school"].Path, nil, map[string]int{"orgs": len(ids), "people": len(demo.People())})
 	})
-	return seeded, err
+	if err != nil || !seeded {
+		return seeded, err
+	}
+	// The demo applications go through the store's own methods, each its own
+	// transaction, after the school and its programs exist.
+	return true, s.seedApplications(ctx)
 }
 
 func seedOrg(ctx context.Context, tx pgx.Tx, d demo.Org, parent portal.Org, ids map[string]portal.Org) error {

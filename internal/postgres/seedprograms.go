@@ -15,9 +15,20 @@ import (
 // scopes taken from ids (demo org key → org). Every program and track passes the
 // same validation as one typed into the forms; a copy takes its source's tracks and
 // themes when it lists none, and records the source as copied_from.
-func seedPrograms(ctx context.Context, tx pgx.Tx, ids map[string]portal.Org) error {
+//
+// The open programs' dates are written for demo.Today; seeded later, they move by
+// as many days, so that a newcomer can always file today.
+func seedPrograms(ctx context.Context, tx pgx.Tx, ids map[string]portal.Org, today time.Time) error {
 	stored := map[string]portal.ProgramDetail{}
+	designed, _ := time.Parse(time.DateOnly, demo.Today)
+	shift := int(today.Sub(designed).Hours() / 24)
 	for _, dp := range demo.Programs() {
+		if dp.Status == "open" && shift > 0 {
+			for i := range dp.Phases {
+				dp.Phases[i].Starts = shiftDate(dp.Phases[i].Starts, shift)
+				dp.Phases[i].Ends = shiftDate(dp.Phases[i].Ends, shift)
+			}
+		}
 		d, err := demoProgram(dp, ids, stored)
 		if err != nil {
 			return fmt.Errorf("seed: program %s: %w (%v)", dp.Key, err, portal.FieldErrors(err))
@@ -120,4 +131,14 @@ func demoTrack(dt demo.Track) (portal.Track, error) {
 		return portal.Track{}, err
 	}
 	return trackOf(in), nil
+}
+
+// shiftDate moves a YYYY-MM-DD date by days; a malformed date is returned as it is,
+// for validation to report.
+func shiftDate(date string, days int) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.AddDate(0, 0, days).Format(time.DateOnly)
 }

@@ -659,6 +659,14 @@ func (s *Server) programExtend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a := actorFrom(r.Context())
+	prog, err := s.store.ProgramDetailFor(r.Context(), a, pid)
+	if err != nil {
+		return err
+	}
+	if !portal.Can(a, portal.ActManageProgram, prog.OwnerPath) {
+		return portal.NotFound()
+	}
 	vals, err := parseForm(w, r, "org_id", "until", "reason")
 	if err != nil {
 		return err
@@ -673,7 +681,7 @@ func (s *Server) programExtend(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = d.v.Err()
 	if err == nil {
-		err = s.store.ExtendDeadline(r.Context(), actorFrom(r.Context()), pid, orgID, until, strings.TrimSpace(vals.Get("reason")))
+		err = s.store.ExtendDeadline(r.Context(), a, pid, orgID, until, strings.TrimSpace(vals.Get("reason")))
 	}
 	if err != nil {
 		if portal.ErrorCode(err) != portal.EINVALID {

@@ -36,7 +36,9 @@ const (
 
 // authzTable lists every route. A route added without a row here fails
 // TestEveryRouteHasAnAuthorizationRow. {org} is the secretary's League general
-// branch, {user} the secretary's account, {grant} her grant.
+// branch, {user} the secretary's account, {grant} her grant; {program} the open
+// 一团一品 call (demo.ProgramBrandOpen), {track} its first track, {theme} its last
+// theme (其他).
 func authzTable() []authzRow {
 	//                                        anon admin tuanwei secretary endorser counselor supervisor reviewer leader
 	return []authzRow{
@@ -63,9 +65,45 @@ func authzTable() []authzRow {
 		{route: "POST /users/{id}/password", path: "/users/{user}/password", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /users/{id}/grants", path: "/users/{user}/grants", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /audit", path: "/audit", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		// Programs: {program} is the open 一团一品 call of 校团委, which tuanwei manages;
+		// the secretary's 团总支 lies in its scope.
+		{route: "GET /programs", path: "/programs", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /programs/new", path: "/programs/new", want: [9]int{see, nf, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/new", path: "/programs/new", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /programs/{id}", path: "/programs/{program}", want: [9]int{see, ok, ok, ok, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /programs/{id}/edit", path: "/programs/{program}/edit", want: [9]int{see, nf, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/edit", path: "/programs/{program}/edit", form: url.Values{"version": {"1"}}, want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/status", path: "/programs/{program}/status", form: url.Values{"status": {"draft"}, "version": {"1"}}, want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /programs/{id}/tracks/new", path: "/programs/{program}/tracks/new", want: [9]int{see, nf, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/tracks/new", path: "/programs/{program}/tracks/new", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /programs/{id}/tracks/{tid}/edit", path: "/programs/{program}/tracks/{track}/edit", want: [9]int{see, nf, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/tracks/{tid}/edit", path: "/programs/{program}/tracks/{track}/edit", form: url.Values{"version": {"1"}}, want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		// The only track of an open program stays (422 for its manager).
+		{route: "POST /programs/{id}/tracks/{tid}/delete", path: "/programs/{program}/tracks/{track}/delete", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/themes", path: "/programs/{program}/themes", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /import", path: "/import", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /import/template.xlsx", path: "/import/template.xlsx", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /import", path: "/import", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+
+		// Applications. {app} is the secretary's submitted 一团一品 application (both
+		// opinions given), {draft} her draft, {attachment} the file of {app}.
+		{route: "GET /applications", path: "/applications", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /programs/{id}/applications", path: "/programs/{program}/applications", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /programs/{id}/applications.xlsx", path: "/programs/{program}/applications.xlsx", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "POST /programs/{id}/extensions", path: "/programs/{program}/extensions", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /applications/{id}", path: "/applications/{app}", want: [9]int{see, ok, ok, ok, ok, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /applications/{id}/versions/{n}", path: "/applications/{app}/versions/1", want: [9]int{see, ok, ok, ok, ok, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /applications/{id}/print", path: "/applications/{app}/print", want: [9]int{see, ok, ok, ok, ok, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /attachments/{id}", path: "/attachments/{attachment}", want: [9]int{see, ok, ok, ok, ok, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /applications/{id}/edit", path: "/applications/{draft}/edit", want: [9]int{see, nf, nf, ok, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /applications/{id}/edit", path: "/applications/{draft}/edit", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, cfl, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /applications/{id}/send", path: "/applications/{draft}/send", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, cfl, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /applications/{id}/attachments", path: "/applications/{draft}/attachments", want: [9]int{see, nf, nf, bad, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /applications/{id}/attachments/{aid}/remove", path: "/applications/{app}/attachments/{attachment}/remove", want: [9]int{see, nf, nf, bad, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /applications/{id}/endorse", path: "/applications/{app}/endorse", form: url.Values{"version": {"0"}, "decision": {"agree"}}, want: [9]int{see, bad, bad, bad, bad, nf, nf, nf, bad}, anonTo: "/login"},
+		{route: "POST /applications/{id}/manage", path: "/applications/{app}/manage", form: url.Values{"version": {"0"}, "action": {"receive"}}, want: [9]int{see, nf, cfl, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /applications/{id}/withdraw", path: "/applications/{app}/withdraw", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, cfl, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /notifications", path: "/notifications", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
 		// State changes that succeed for the administrator come last, so that they do
 		// not change what the rows above see.
 		{route: "POST /users/{id}/grants/{gid}/revoke", path: "/users/{user}/grants/{grant}/revoke", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
@@ -73,6 +111,10 @@ func authzTable() []authzRow {
 		{route: "POST /users/{id}/enable", path: "/users/{user}/enable", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /orgs/{id}/deactivate", path: "/orgs/{org}/deactivate", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /orgs/{id}/reactivate", path: "/orgs/{org}/reactivate", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/themes/{thid}/delete", path: "/programs/{program}/themes/{theme}/delete", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/copy", path: "/programs/{program}/copy", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/apply", path: "/programs/{program}/apply", form: url.Values{"track_id": {"{track}"}, "org_id": {"{org}"}}, want: [9]int{see, nf, nf, see, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /notifications/read", path: "/notifications/read", want: [9]int{see, see, see, see, see, see, see, see, see}, anonTo: "/login"},
 		{route: "POST /logout", path: "/logout", want: [9]int{see, see, see, see, see, see, see, see, see}},
 	}
 }
@@ -136,7 +178,13 @@ func TestRouteByRole(t *testing.T) {
 				if method == http.MethodGet {
 					res, body = c.get(path)
 				} else {
-					res, body = c.post(path, row.form)
+					form := url.Values{}
+					for k, vs := range row.form {
+						for _, v := range vs {
+							form.Add(k, fill(v))
+						}
+					}
+					res, body = c.post(path, form)
 				}
 				want := row.want[i]
 				if res.StatusCode != want {
@@ -152,7 +200,8 @@ func TestRouteByRole(t *testing.T) {
 }
 
 // fill returns a function replacing {org}, {user} and {grant} in a path with the
-// secretary's League general branch, account and grant.
+// secretary's League general branch, account and grant, and {program}, {track} and
+// {theme} with the open 一团一品 call, its first track and its last theme.
 func (a *testApp) fill(t *testing.T) func(string) string {
 	var orgID, grantID int64
 	err := a.store.Pool().QueryRow(context.Background(), `SELECT g.org_id, g.id FROM role_grants g
@@ -160,6 +209,25 @@ func (a *testApp) fill(t *testing.T) func(string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := strings.NewReplacer("{org}", fmt.Sprint(orgID), "{user}", fmt.Sprint(a.users["secretary"]), "{grant}", fmt.Sprint(grantID))
+	var programID, trackID, themeID int64
+	err = a.store.Pool().QueryRow(context.Background(), `SELECT p.id,
+			(SELECT t.id FROM tracks t WHERE t.program_id = p.id ORDER BY t.position, t.id LIMIT 1),
+			(SELECT th.id FROM themes th WHERE th.program_id = p.id ORDER BY th.position DESC, th.id DESC LIMIT 1)
+		FROM programs p WHERE p.kind = 'league_brand' AND p.status = 'open' ORDER BY p.id LIMIT 1`).Scan(&programID, &trackID, &themeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var appID, draftID, attachmentID int64
+	err = a.store.Pool().QueryRow(context.Background(), `SELECT
+			(SELECT id FROM applications WHERE org_id = $1 AND status = 'submitted' ORDER BY id LIMIT 1),
+			(SELECT id FROM applications WHERE org_id = $1 AND status = 'draft' ORDER BY id LIMIT 1),
+			(SELECT at.id FROM attachments at JOIN applications ap ON ap.id = at.application_id
+				WHERE ap.org_id = $1 AND ap.status = 'submitted' ORDER BY at.id LIMIT 1)`, orgID).Scan(&appID, &draftID, &attachmentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := strings.NewReplacer("{app}", fmt.Sprint(appID), "{draft}", fmt.Sprint(draftID), "{attachment}", fmt.Sprint(attachmentID),
+		"{org}", fmt.Sprint(orgID), "{user}", fmt.Sprint(a.users["secretary"]), "{grant}", fmt.Sprint(grantID),
+		"{program}", fmt.Sprint(programID), "{track}", fmt.Sprint(trackID), "{theme}", fmt.Sprint(themeID))
 	return r.Replace
 }

@@ -57,6 +57,23 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/users/{id}/grants", s.h(s.grantAdd))
 			r.Post("/users/{id}/grants/{gid}/revoke", s.h(s.grantRevoke))
 
+			// Programs.
+			r.Get("/programs", s.h(s.programIndex))
+			r.Get("/programs/new", s.h(s.programNewForm))
+			r.Post("/programs/new", s.h(s.programCreate))
+			r.Get("/programs/{id}", s.h(s.programShow))
+			r.Get("/programs/{id}/edit", s.h(s.programEditForm))
+			r.Post("/programs/{id}/edit", s.h(s.programUpdate))
+			r.Post("/programs/{id}/status", s.h(s.programStatus))
+			r.Post("/programs/{id}/copy", s.h(s.programCopy))
+			r.Get("/programs/{id}/tracks/new", s.h(s.trackNewForm))
+			r.Post("/programs/{id}/tracks/new", s.h(s.trackCreate))
+			r.Get("/programs/{id}/tracks/{tid}/edit", s.h(s.trackEditForm))
+			r.Post("/programs/{id}/tracks/{tid}/edit", s.h(s.trackUpdate))
+			r.Post("/programs/{id}/tracks/{tid}/delete", s.h(s.trackDelete))
+			r.Post("/programs/{id}/themes", s.h(s.themeAdd))
+			r.Post("/programs/{id}/themes/{thid}/delete", s.h(s.themeDelete))
+
 			r.Get("/import", s.h(s.importPage))
 			r.Get("/import/template.xlsx", s.h(s.importTemplate))
 			r.Post("/import", s.h(s.importUpload))
