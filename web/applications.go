@@ -178,7 +178,6 @@ func chainKind(p portal.ProgramDetail, i int) portal.OrgKind {
 	return ""
 }
 
-
 // themeOptions lists the program's themes for a select.
 func themeOptions(d portal.ProgramDetail) []Option {
 	var out []Option
