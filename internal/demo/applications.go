@@ -26,11 +26,11 @@ type Opinion struct {
 // Content is the form as the secretary fills it.
 type Content struct {
 	Title, LeaderName, LeaderPost, LeaderPhone, LeaderPolitical string
-	Purpose, Content, Form, Features, Safeguards, Expected     string
-	Difficulties                                               string
-	Steps                                                      [][2]string // date, what
-	Budget                                                     []Budget
-	Custom                                                     map[string][]string
+	Purpose, Content, Form, Features, Safeguards, Expected      string
+	Difficulties                                                string
+	Steps                                                       [][2]string // date, what
+	Budget                                                      []Budget
+	Custom                                                      map[string][]string
 }
 
 // Budget is one budget line; Yuan is a decimal amount in yuan.
@@ -49,12 +49,12 @@ func Applications() []Application {
 			},
 			Content: Content{Title: "“青年说”理论宣讲品牌", LeaderName: "陈思远", LeaderPost: "经济管理学院团总支书记",
 				LeaderPhone: "13803710021", LeaderPolitical: "中共党员",
-				Purpose:  "以青年讲给青年听的方式，推动党的创新理论在学生中入脑入心。",
-				Content:  "组建学生理论宣讲团，围绕党史学习、二十大精神、身边榜样开展系列宣讲。",
-				Form:     "宣讲比赛、班级微宣讲、线上微课、进社区宣讲。",
-				Features: "朋辈宣讲，线上线下结合，每月一期微课。",
-				Safeguards: "学院党总支指导，团总支统筹，专职辅导员担任指导教师。",
-				Expected:   "培养宣讲骨干30名，开展宣讲40场，覆盖学生2000人次，形成微课视频10期。",
+				Purpose:      "以青年讲给青年听的方式，推动党的创新理论在学生中入脑入心。",
+				Content:      "组建学生理论宣讲团，围绕党史学习、二十大精神、身边榜样开展系列宣讲。",
+				Form:         "宣讲比赛、班级微宣讲、线上微课、进社区宣讲。",
+				Features:     "朋辈宣讲，线上线下结合，每月一期微课。",
+				Safeguards:   "学院党总支指导，团总支统筹，专职辅导员担任指导教师。",
+				Expected:     "培养宣讲骨干30名，开展宣讲40场，覆盖学生2000人次，形成微课视频10期。",
 				Difficulties: "宣讲员水平参差不齐：通过集中培训、以老带新、试讲评议提升能力。",
 				Steps: [][2]string{{"2027-03-15", "组建宣讲团，开展集中培训"}, {"2027-05-01", "班级微宣讲全覆盖"},
 					{"2027-09-20", "宣讲比赛与进社区宣讲"}, {"2027-11-30", "总结表彰，汇编宣讲稿"}},

@@ -109,6 +109,7 @@ func init() {
 		"app.file_removed":        {"附件已删除。", "The file was removed."},
 		"app.file_missing":        {"请选择要上传的文件。", "Choose a file to upload."},
 		"app.file_too_large":      {"文件过大，单个文件不能超过 %d MB。", "The file is too large: at most %d MB."},
+		"app.file_oversize":       {"文件过大。", "The file is too large."},
 		"app.file_type":           {"不支持该文件类型（按文件内容判断）：请上传 PDF、Word、PPT、Excel、JPG 或 PNG。", "This type of file is not accepted (judged from its content): upload PDF, Word, PowerPoint, Excel, JPG or PNG."},
 		"app.too_many_files":      {"附件数量已达上限。", "The application has as many files as it may."},
 		"app.file_required":       {"请上传此项材料。", "Upload this document."},

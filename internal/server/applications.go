@@ -445,7 +445,10 @@ func (s *Server) appUpload(w http.ResponseWriter, r *http.Request) error {
 		ff := web.NewForm(nil)
 		ff.Errors = map[string]string{"file": key}
 		ff.Error = key
-		ff.ErrorArgs = []any{s.opt.UploadMaxBytes >> 20}
+		if key == "app.file_too_large" { // the only message that takes the limit
+			ff.ErrorArgs = []any{s.opt.UploadMaxBytes >> 20}
+			ff.Errors["file"] = "app.file_oversize" // field errors take no arguments
+		}
 		return s.renderEdit(w, r, status, d, f, ff)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opt.UploadMaxBytes+64<<10)

@@ -63,7 +63,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		return
 	}
 	var buf []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 80)); err != nil {
+	// Quality 100 is what makes chromium write a PNG; anything less is a JPEG.
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}
