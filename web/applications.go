@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/campusorg/portal/internal/i18n"
@@ -118,6 +119,33 @@ func themeName(d portal.ProgramDetail, id int64) string {
 	return th.Name
 }
 
+// changeText writes one side of a change as people read it. The content rules
+// (portal.Diff) compare the theme and the attachments by id; here the theme shows
+// by its name and the attachments by their file names, one a line.
+func changeText(v AppVersionView, ch portal.Change, s string) string {
+	if ch.Custom {
+		return s
+	}
+	switch ch.Field {
+	case "app.f.theme":
+		id, _ := strconv.ParseInt(s, 10, 64)
+		return themeName(v.Program, id)
+	case "app.f.attachments":
+		var ids []int64
+		for _, x := range strings.Split(s, ",") {
+			if id, err := strconv.ParseInt(x, 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+		var names []string
+		for _, a := range attachmentsOf(v.Attachments, ids) {
+			names = append(names, a.Name)
+		}
+		return strings.Join(names, "\n")
+	}
+	return s
+}
+
 // attachmentsOf returns the attachments whose ids are listed, in that order.
 func attachmentsOf(all []portal.Attachment, ids []int64) []portal.Attachment {
 	var out []portal.Attachment
@@ -205,4 +233,18 @@ func fileFields(tr portal.Track) []Option {
 		}
 	}
 	return out
+}
+
+// lastReturn returns the event that last returned the application, while it is
+// returned, so that the reason shows at the top of its page; nil otherwise.
+func lastReturn(a portal.Application, events []portal.AppEventRecord) *portal.AppEventRecord {
+	if a.Status != portal.AppReturned {
+		return nil
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].Event == portal.EvReturn {
+			return &events[i]
+		}
+	}
+	return nil
 }

@@ -37,6 +37,16 @@ func navItems(a *portal.Actor) []navItem {
 	if portal.CanAny(a, portal.ActViewProgram) || a.Has(portal.RoleSecretary) {
 		items = append(items, navItem{"nav.programs", "/programs"})
 	}
+	if a.Has(portal.RoleSecretary) || a.Has(portal.RoleEndorser) {
+		items = append(items, navItem{"nav.applications", "/applications"})
+	}
+	if a.Has(portal.RoleReviewer) {
+		items = append(items, navItem{"nav.reviews", "/reviews"})
+	}
+	if a.SignedIn() {
+		items = append(items, navItem{"nav.publications", "/publications"})
+		items = append(items, navItem{"nav.notifications", "/notifications"})
+	}
 	if portal.CanAny(a, portal.ActManageUsers) {
 		items = append(items, navItem{"nav.users", "/users"})
 	}

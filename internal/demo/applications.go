@@ -77,3 +77,33 @@ func Applications() []Application {
 					"basis": {"支部现有党员18名，近三年获校级先进基层党组织1次。"}}}},
 	}
 }
+
+// Round is a demo review round, opened by Manager on a program's open copy over all
+// its tracks, with the reviewers' pool assigned automatically; Drafts are sheets
+// the named reviewers have started (scores by criterion, in order).
+type Round struct {
+	Program string
+	Manager string
+	Title   string
+	Rubric  []Criterion
+	PassAt  float64
+	Drafts  map[string][]float64
+}
+
+// Criterion is one line of a demo rubric.
+type Criterion struct {
+	Name string
+	Max  float64
+	Key  bool
+}
+
+// Rounds returns the demo review rounds: the 一团一品 approval review, being scored.
+func Rounds() []Round {
+	return []Round{{
+		Program: ProgramBrandOpen, Manager: "tuanwei", Title: "2027年“一团一品”立项评审",
+		Rubric: []Criterion{{"思想引领与政治方向", 25, true}, {"项目创新性与特色", 25, false},
+			{"实施方案可行性", 30, false}, {"预期成效与示范作用", 20, false}},
+		PassAt: 60,
+		Drafts: map[string][]float64{"reviewer1": {25, 20}},
+	}}
+}

@@ -221,7 +221,7 @@ func classOrg(collegeKey string, m major, i int) Org {
 func People() []Person {
 	econLeague, econParty := keyOf("econ", partLeague), keyOf("econ", partParty)
 	engLeague := keyOf("eng", partLeague)
-	return []Person{
+	return append([]Person{
 		{Username: "admin", Phone: "13803710001", Name: "周立新", Summary: "系统管理员 · " + schoolName + " (administrator)",
 			HomeOrg: keySchool, Grants: []Grant{{"admin", keySchool}}},
 		{Username: "tuanwei", Phone: "13803710002", Name: "李婷", Summary: "项目管理员 · 校团委 (program manager)",
@@ -259,5 +259,5 @@ func People() []Person {
 			HomeOrg: engLeague, Grants: []Grant{{"manager", engLeague}}},
 		{Username: "classsec", Phone: "13803710016", Name: "林佳怡", Summary: "团支部书记 · 工学院机械2301班 (class secretary)",
 			HomeOrg: classKey("eng", "me", 1), Grants: []Grant{{"secretary", classKey("eng", "me", 1)}}},
-	}
+	}, planPeople()...)
 }

@@ -29,6 +29,31 @@ const (
 	ActFileApplication Action = "app:file"
 	// ActEndorse: on the endorsing body, give or refuse its opinion.
 	ActEndorse Action = "app:endorse"
+
+	// Work plans and organization assessments.
+	//
+	// ActManagePlan: on the plan's organization, write plans, their sections, tasks,
+	// schedule and year-round items, issue and archive them.
+	ActManagePlan Action = "plan:manage"
+	// ActViewPlan: on the plan's organization, read plans, their progress and the
+	// supervision view (督查), and export them. A task's responsible people read the
+	// plan too (CanViewPlan).
+	ActViewPlan Action = "plan:view"
+	// ActReportProgress: on the plan's organization, report progress on any task of
+	// it (the office compiling figures for someone). A task's own responsible people
+	// report on it whatever their roles (CanReportProgress).
+	ActReportProgress Action = "plan:report"
+	// ActManageAssessment: on the owner organization, write indicator systems, open
+	// and close assessment rounds and branch gradings, enter and confirm gradings.
+	ActManageAssessment Action = "assess:manage"
+	// ActViewAssessment: on the owner organization, read indicator systems, rounds
+	// with every sheet and the coverage dashboard, and gradings.
+	ActViewAssessment Action = "assess:view"
+	// ActSelfAssess: on an assessed organization, write and send its self-assessment.
+	ActSelfAssess Action = "assess:self"
+	// ActAssess: score an organization in a round. No role grants it: only the
+	// round's assessors may, outside their own organization (CanAssessOrg).
+	ActAssess Action = "assess:score"
 )
 
 // Can reports whether actor may take action on the organization at orgPath.
@@ -57,8 +82,80 @@ func RolesFor(action Action) []Role {
 		return []Role{RoleSecretary}
 	case ActEndorse:
 		return []Role{RoleEndorser}
+	case ActManagePlan, ActReportProgress, ActManageAssessment:
+		return []Role{RoleManager, RoleAdmin}
+	case ActViewPlan, ActViewAssessment:
+		return []Role{RoleManager, RoleAdmin, RoleViewer, RoleSupervisor}
+	case ActSelfAssess:
+		return []Role{RoleSecretary, RoleManager}
+	case ActAssess:
+		return nil
 	}
 	return nil
+}
+
+// Person-based checks. Some actions go with a person named on a record rather than
+// with a role: a task's responsible people (责任人), a round's assessors. These
+// functions are the policy for them; each also lets through whoever Can allows.
+
+// CanViewPlan reports whether the actor may read a plan of the organization at
+// orgPath: whoever may view plans there, and the plan's responsible people
+// (responsible: the actor is responsible for one of its tasks).
+func CanViewPlan(actor *Actor, orgPath string, responsible bool) bool {
+	return Can(actor, ActViewPlan, orgPath) || actor.SignedIn() && responsible
+}
+
+// CanReportProgress reports whether the actor may report progress on a task of a
+// plan of the organization at orgPath with the responsible people given: one of
+// them, or whoever may report on any task there (ActReportProgress).
+func CanReportProgress(actor *Actor, orgPath string, responsible []int64) bool {
+	if Can(actor, ActReportProgress, orgPath) {
+		return true
+	}
+	if !actor.SignedIn() {
+		return false
+	}
+	for _, id := range responsible {
+		if id == actor.UserID {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAssessOrg reports whether the actor may score the organization at orgPath in a
+// round with assessors: one of them, and not a member of that organization (no one
+// scores their own organization: their home lies outside its subtree).
+func CanAssessOrg(actor *Actor, assessors []int64, orgPath string) bool {
+	return IsAssessor(actor, assessors) && !PathCovers(orgPath, actor.HomePath)
+}
+
+// IsAssessor reports whether the actor is one of assessors.
+func IsAssessor(actor *Actor, assessors []int64) bool {
+	if !actor.SignedIn() {
+		return false
+	}
+	for _, id := range assessors {
+		if id == actor.UserID {
+			return true
+		}
+	}
+	return false
+}
+
+// CanViewRound reports whether the actor may see an assessment round: whoever may
+// view assessments on its owner, its assessors, and whoever may self-assess one of
+// its organizations (orgPaths) — those see their own organization's sheet.
+func CanViewRound(actor *Actor, ownerPath string, assessors []int64, orgPaths []string) bool {
+	if Can(actor, ActViewAssessment, ownerPath) || IsAssessor(actor, assessors) {
+		return true
+	}
+	for _, p := range orgPaths {
+		if Can(actor, ActSelfAssess, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // CanAny reports whether the actor may take action somewhere; navigation uses it.

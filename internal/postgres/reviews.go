@@ -559,7 +559,7 @@ func (s *Store) SetRoundStatus(ctx context.Context, actor *portal.Actor, roundID
 		switch {
 		case r.Status == portal.RoundDraft && next == portal.RoundScoring:
 			if len(items) == 0 {
-				return portal.Errorf(portal.EINVALID, "review.no_items")
+				return portal.Errorf(portal.EINVALID, "review.no_items_to_score")
 			}
 			for _, it := range items {
 				staffed := 0
@@ -806,16 +806,16 @@ func (s *Store) SaveSheet(ctx context.Context, actor *portal.Actor, id int64, ve
 		}
 		scores, _ := json.Marshal(sh.Scores)
 		comments, _ := json.Marshal(sh.Comments)
-		status := "started"
+		status, action := "started", "review.sheet_started"
 		if submit {
-			status = "submitted"
+			status, action = "submitted", "review.sheet_submitted"
 		}
 		if _, err := tx.Exec(ctx, `UPDATE review_assignments SET scores = $2, comments = $3, overall = $4, recommendation = $5,
 			status = $6, submitted_at = CASE WHEN $6 = 'submitted' THEN now() ELSE NULL END, version = version + 1 WHERE id = $1`,
 			id, scores, comments, sh.Overall, sh.Recommendation, status); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "review.sheet_"+status, "review_assignment", id, rs.Program.OwnerPath, nil,
+		return audit(ctx, tx, actor, action, "review_assignment", id, rs.Program.OwnerPath, nil,
 			map[string]any{"scores": sh.Scores, "total": portal.WeightedTotal(rs.Round.Rubric, sh), "recommendation": sh.Recommendation})
 	})
 }
@@ -834,9 +834,9 @@ func (s *Store) DeclineSheet(ctx context.Context, actor *portal.Actor, id int64,
 		if msg := checkNote(note, !conflict); msg != "" {
 			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"note": msg}}
 		}
-		status := "declined"
+		status, action := "declined", "review.sheet_declined"
 		if conflict {
-			status = "conflict"
+			status, action = "conflict", "review.sheet_conflict"
 		}
 		if _, err := tx.Exec(ctx, `UPDATE review_assignments SET status = $2, note = $3, version = version + 1 WHERE id = $1`, id, status, note); err != nil {
 			return err
@@ -844,7 +844,7 @@ func (s *Store) DeclineSheet(ctx context.Context, actor *portal.Actor, id int64,
 		if _, err := assignRound(ctx, tx, rs.Round); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "review.sheet_"+status, "review_assignment", id, rs.Program.OwnerPath, nil, map[string]any{"note": note})
+		return audit(ctx, tx, actor, action, "review_assignment", id, rs.Program.OwnerPath, nil, map[string]any{"note": note})
 	})
 }
 
@@ -1063,7 +1063,7 @@ func (s *Store) AddAutoRecognised(ctx context.Context, actor *portal.Actor, roun
 			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"org_id": "form.choose"}}
 		}
 		if msg := checkNote(reason, true); msg != "" {
-			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"reason": msg}}
+			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"auto_reason": msg}}
 		}
 		outcome := "approved"
 		if r.Stage != portal.StageApproval {
@@ -1356,6 +1356,191 @@ func (s *Store) PublishedRounds(ctx context.Context, actor *portal.Actor) ([]Rou
 			return err
 		}
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Round, error) { return scanRound(r) })
+		return err
+	})
+	return out, err
+}
+
+// RemindReviewers posts a reminder to every reviewer of the round with sheets not
+// yet submitted, and returns how many were reminded.
+func (s *Store) RemindReviewers(ctx context.Context, actor *portal.Actor, roundID int64) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		r, d, err := roundFor(ctx, tx, actor, roundID, true, false)
+		if err != nil {
+			return err
+		}
+		if r.Status != portal.RoundScoring {
+			return portal.Errorf(portal.EINVALID, "review.not_scoring")
+		}
+		rows, err := tx.Query(ctx, `SELECT reviewer_id, count(*) FROM review_assignments WHERE round_id = $1
+			AND status IN ('assigned', 'started') GROUP BY reviewer_id`, roundID)
+		if err != nil {
+			return err
+		}
+		type behind struct {
+			ID    int64
+			Count int
+		}
+		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[behind])
+		if err != nil {
+			return err
+		}
+		for _, b := range list {
+			args, _ := json.Marshal([]any{r.Title, b.Count})
+			if _, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, message, args, link) VALUES ($1, 'notify.review_reminder', $2, '/reviews')`,
+				b.ID, args); err != nil {
+				return err
+			}
+		}
+		n = len(list)
+		return audit(ctx, tx, actor, "review.remind", "review_round", roundID, d.OwnerPath, nil, map[string]any{"reviewers": n})
+	})
+	return n, err
+}
+
+// SetPresentation sets the on-site defence (答辩/路演) order, positions by item id,
+// and the item presenting now (0 for none).
+func (s *Store) SetPresentation(ctx context.Context, actor *portal.Actor, roundID int64, positions map[int64]int, current int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		r, d, err := roundFor(ctx, tx, actor, roundID, true, true)
+		if err != nil {
+			return err
+		}
+		if r.Status == portal.RoundFinal || r.Status == portal.RoundPublished {
+			return portal.Errorf(portal.EINVALID, "review.not_editable")
+		}
+		for item, pos := range positions {
+			if pos < 1 || pos > 10000 {
+				return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{fmt.Sprintf("pos_%d", item): "review.position_invalid"}}
+			}
+			tag, err := tx.Exec(ctx, `UPDATE round_items SET position = $3 WHERE id = $2 AND round_id = $1`, roundID, item, pos)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return portal.Errorf(portal.EINVALID, "error.bad_request")
+			}
+		}
+		var cur *int64
+		if current != 0 {
+			var ok bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM round_items WHERE id = $1 AND round_id = $2)`, current, roundID).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return portal.Errorf(portal.EINVALID, "error.bad_request")
+			}
+			cur = &current
+		}
+		if _, err := tx.Exec(ctx, `UPDATE review_rounds SET current_item = $2, version = version + 1 WHERE id = $1`, roundID, cur); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "review.presentation", "review_round", roundID, d.OwnerPath, nil, map[string]any{"current": current, "positions": positions})
+	})
+}
+
+// RubricTemplate is a rubric saved for reuse.
+type RubricTemplate struct {
+	ID     int64
+	Name   string
+	Owner  string
+	Rubric portal.Rubric
+}
+
+// SaveRubricTemplate saves a rubric under a name for the organization whose
+// programs the actor manages; the same name replaces the earlier one.
+func (s *Store) SaveRubricTemplate(ctx context.Context, actor *portal.Actor, ownerOrgID int64, name string, r portal.Rubric) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		o, err := scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`, ownerOrgID))
+		if err != nil || !portal.Can(actor, portal.ActManageProgram, o.Path) {
+			return portal.NotFound()
+		}
+		name = strings.TrimSpace(name)
+		if name == "" || len([]rune(name)) > 100 {
+			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"template_name": "form.required"}}
+		}
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(r)
+		var id int64
+		if err := tx.QueryRow(ctx, `INSERT INTO rubric_templates (owner_org_id, name, rubric) VALUES ($1, $2, $3)
+			ON CONFLICT (owner_org_id, name) DO UPDATE SET rubric = $3 RETURNING id`, ownerOrgID, name, b).Scan(&id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "review.template_save", "rubric_template", id, o.Path, nil, map[string]any{"name": name})
+	})
+}
+
+// RubricTemplates lists the templates of the organizations whose programs the actor
+// manages.
+func (s *Store) RubricTemplates(ctx context.Context, actor *portal.Actor) ([]RubricTemplate, error) {
+	var out []RubricTemplate
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT t.id, t.name, o.name, t.rubric FROM rubric_templates t JOIN orgs o ON o.id = t.owner_org_id
+			WHERE o.path LIKE ANY($1) ORDER BY t.name LIMIT 200`, likeScope(actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...)))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (RubricTemplate, error) {
+			var t RubricTemplate
+			var b []byte
+			if err := r.Scan(&t.ID, &t.Name, &t.Owner, &b); err != nil {
+				return t, err
+			}
+			return t, json.Unmarshal(b, &t.Rubric)
+		})
+		return err
+	})
+	return out, err
+}
+
+// ReviewerChoices lists the active people a manager may add to a round's pool:
+// those holding a reviewer grant anywhere the actor manages, and everyone whose home
+// lies there (experts the manager adds). At most 500, by name.
+func (s *Store) ReviewerChoices(ctx context.Context, actor *portal.Actor, roundID int64) ([]portal.User, error) {
+	var out []portal.User
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		_, d, err := roundFor(ctx, tx, actor, roundID, true, false)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+userColumns+userFrom+` WHERE u.active AND (h.path LIKE $1 OR EXISTS (
+			SELECT 1 FROM role_grants g JOIN orgs o ON o.id = g.org_id WHERE g.user_id = u.id AND g.role = 'reviewer'))
+			AND NOT EXISTS (SELECT 1 FROM round_reviewers rr WHERE rr.round_id = $2 AND rr.user_id = u.id)
+			ORDER BY u.display_name, u.id LIMIT 500`, d.ScopePath+"%", roundID)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.User, error) { return scanUser(r) })
+		return err
+	})
+	return out, err
+}
+
+// ApplicantChoices lists the active organizations within a program's scope of a kind
+// some track accepts, for the manager's forms (auto-recognition). At most 500.
+func (s *Store) ApplicantChoices(ctx context.Context, actor *portal.Actor, programID int64) ([]portal.Org, error) {
+	var out []portal.Org
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		d, err := loadProgram(ctx, tx, programID)
+		if err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActManageProgram, d.OwnerPath) {
+			return portal.NotFound()
+		}
+		var kinds []string
+		for _, t := range d.Tracks {
+			kinds = append(kinds, kindStrings(t.EligibleKinds)...)
+		}
+		rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.active AND o.path LIKE $1
+			AND (cardinality($2::text[]) = 0 OR o.kind = ANY($2)) ORDER BY o.path LIMIT 500`, d.ScopePath+"%", kinds)
+		if err != nil {
+			return err
+		}
+		out, err = collectOrgs(rows, false)
 		return err
 	})
 	return out, err

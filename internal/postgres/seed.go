@@ -73,6 +73,9 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 		if err := seedPrograms(ctx, tx, ids, s.Now()); err != nil {
 			return err
 		}
+		if err := seedPlans(ctx, tx, ids, s.Now().In(s.Zone)); err != nil {
+			return err
+		}
 		seeded = true
 		return audit(ctx, tx, system, "seed.demo", "org", ids["school"].ID, ids["school"].Path, nil, map[string]int{"orgs": len(ids), "people": len(demo.People())})
 	})

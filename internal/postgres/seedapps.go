@@ -81,7 +81,7 @@ func (s *Store) seedApplications(ctx context.Context) error {
 			version++
 		}
 	}
-	return nil
+	return s.seedRounds(ctx, actor)
 }
 
 // demoProgramTitle returns the title of the demo program with key.
@@ -110,4 +110,66 @@ func demoContent(dc demo.Content) (portal.AppContent, error) {
 		c.Budget = append(c.Budget, portal.BudgetLine{Item: b.Item, Cents: cents, Note: b.Note})
 	}
 	return c, nil
+}
+
+// seedRounds opens the demo review rounds through the store: created, staffed
+// automatically, moved to scoring, with some sheets started.
+func (s *Store) seedRounds(ctx context.Context, actor func(string) (*portal.Actor, error)) error {
+	for _, dr := range demo.Rounds() {
+		m, err := actor(dr.Manager)
+		if err != nil {
+			return err
+		}
+		var programID int64
+		if err := s.pool.QueryRow(ctx, `SELECT id FROM programs WHERE title = $1 AND status = 'open'`, demoProgramTitle(dr.Program)).Scan(&programID); err != nil {
+			return fmt.Errorf("seed: round %q: %w", dr.Title, err)
+		}
+		d, err := s.ProgramDetailFor(ctx, m, programID)
+		if err != nil {
+			return err
+		}
+		in := portal.RoundInput{Stage: portal.StageApproval, Title: dr.Title, PerItem: 3, PublishDays: 5,
+			Rubric: portal.Rubric{PassAt: dr.PassAt, ExcellentAt: 90}}
+		if ph, ok := d.Phase(portal.PhaseApproval); ok {
+			in.Starts, in.Ends = ph.Starts, ph.Ends
+		}
+		for _, t := range d.Tracks {
+			in.TrackIDs = append(in.TrackIDs, t.ID)
+		}
+		for _, c := range dr.Rubric {
+			in.Rubric.Criteria = append(in.Rubric.Criteria, portal.Criterion{Name: c.Name, Max: c.Max, KeyIndicator: c.Key})
+		}
+		id, err := s.CreateRound(ctx, m, programID, in)
+		if err != nil {
+			return fmt.Errorf("seed: round %q: %w (%v)", dr.Title, err, portal.FieldErrors(err))
+		}
+		if _, err := s.AutoAssign(ctx, m, id); err != nil {
+			return err
+		}
+		if err := s.SetRoundStatus(ctx, m, id, 1, portal.RoundScoring); err != nil {
+			return fmt.Errorf("seed: round %q: %w", dr.Title, err)
+		}
+		for username, scores := range dr.Drafts {
+			rev, err := actor(username)
+			if err != nil {
+				return err
+			}
+			mine, err := s.MyReviews(ctx, rev)
+			if err != nil || len(mine) == 0 {
+				return fmt.Errorf("seed: %s has no sheet in %q: %v", username, dr.Title, err)
+			}
+			rs, err := s.GetReviewSheet(ctx, rev, mine[0].ID)
+			if err != nil {
+				return err
+			}
+			sh := portal.Sheet{Scores: map[string]float64{}}
+			for i, x := range scores {
+				sh.Scores[rs.Round.Rubric.Criteria[i].Key] = x
+			}
+			if err := s.SaveSheet(ctx, rev, mine[0].ID, mine[0].Version, sh, false); err != nil {
+				return fmt.Errorf("seed: sheet of %s: %w", username, err)
+			}
+		}
+	}
+	return nil
 }

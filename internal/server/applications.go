@@ -117,25 +117,27 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v := web.AppEditView{App: d.App, Program: d.Program, Track: d.Track, Org: d.Org, Attachments: d.Attachments,
 		Deadline: d.Deadline, Form: f, FileForm: fileForm, UploadMax: s.opt.UploadMaxBytes,
-		Steps: rowCount(f.Values, "step_on_", portal.MaxPlanSteps), Budget: rowCount(f.Values, "budget_item_", portal.MaxBudgetLines)}
+		Steps:  rowCount(f.Values, portal.MaxPlanSteps, "step_on_", "step_what_"),
+		Budget: rowCount(f.Values, portal.MaxBudgetLines, "budget_item_", "budget_amount_", "budget_note_")}
 	s.render(w, r, status, web.AppEditPage(s.chrome(r, "nav.applications", ""), v))
 	return nil
 }
 
-// rowCount returns how many rows a repeated group shows: those with values, plus
-// three blank ones, at most max.
-func rowCount(vals url.Values, prefix string, max int) int {
+// rowCount returns how many rows a repeated group shows: up to the last row with a
+// value in any of its inputs (named prefix + row index), plus three blank ones, at
+// most max. Blank rows sent back by a refused form are not counted, so that a form
+// refused again and again does not grow.
+func rowCount(vals url.Values, max int, prefixes ...string) int {
 	n := 0
-	for k := range vals {
-		if i, err := strconv.Atoi(strings.TrimPrefix(k, prefix)); err == nil && strings.HasPrefix(k, prefix) && i+1 > n {
-			n = i + 1
+	for k, vs := range vals {
+		for _, p := range prefixes {
+			i, err := strconv.Atoi(strings.TrimPrefix(k, p))
+			if err == nil && strings.HasPrefix(k, p) && i+1 > n && strings.TrimSpace(strings.Join(vs, "")) != "" {
+				n = i + 1
+			}
 		}
 	}
-	n += 3
-	if n > max {
-		n = max
-	}
-	return n
+	return min(n+3, max)
 }
 
 // appUpdate saves the draft. Invalid input re-renders the form with 422 and
@@ -167,6 +169,13 @@ func (s *Server) appUpdate(w http.ResponseWriter, r *http.Request) error {
 	err = dec.merge(nil)
 	if err == nil {
 		err = s.store.SaveDraft(r.Context(), a, id, version, c)
+		if portal.ErrorCode(err) == portal.EINVALID {
+			// The content rules name rows by their place among the rows kept (blank
+			// rows dropped): show the form as it was read, so that each error sits
+			// beside its own row.
+			f = web.NewForm(contentValues(c, d.Track))
+			f.Set("version", r.PostForm.Get("version"))
+		}
 	}
 	if err != nil {
 		code := portal.ErrorCode(err)

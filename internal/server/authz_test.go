@@ -8,9 +8,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/campusorg/portal/internal/portal"
 	"github.com/campusorg/portal/web"
 )
 
@@ -104,6 +106,34 @@ func authzTable() []authzRow {
 		{route: "POST /applications/{id}/manage", path: "/applications/{app}/manage", form: url.Values{"version": {"0"}, "action": {"receive"}}, want: [9]int{see, nf, cfl, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /applications/{id}/withdraw", path: "/applications/{app}/withdraw", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, cfl, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /notifications", path: "/notifications", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+
+		// Review rounds. {round} is the demo 一团一品 approval round being scored,
+		// {sheet} reviewer1's sheet in it (started), {sheetfile} the submission's file;
+		// {pubround} a second round of the program taken to its 公示 by fill, and
+		// {objection} the secretary's objection to it.
+		{route: "GET /programs/{id}/rounds", path: "/programs/{program}/rounds", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /programs/{id}/rounds/new", path: "/programs/{program}/rounds/new", want: [9]int{see, nf, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /programs/{id}/rounds", path: "/programs/{program}/rounds", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /rounds/{id}", path: "/rounds/{round}", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /rounds/{id}/results", path: "/rounds/{round}/results", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /rounds/{id}/scores.xlsx", path: "/rounds/{round}/scores.xlsx", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /rounds/{id}/results.xlsx", path: "/rounds/{round}/results.xlsx", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /rounds/{id}/notice", path: "/rounds/{round}/notice", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/status", path: "/rounds/{round}/status", form: url.Values{"version": {"0"}, "status": {"deciding"}}, want: [9]int{see, nf, cfl, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/assignment", path: "/rounds/{round}/assignment", form: url.Values{"item_id": {"0"}, "reviewer_id": {"0"}, "op": {"add"}}, want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/reviewers", path: "/rounds/{round}/reviewers", form: url.Values{"user_id": {"0"}, "op": {"add"}}, want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/sheets/{sid}/reopen", path: "/rounds/{round}/sheets/{sheet}/reopen", want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/decide", path: "/rounds/{round}/decide", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, cfl, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/auto", path: "/rounds/{round}/auto", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /publications", path: "/publications", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /rounds/{id}/publication", path: "/rounds/{pubround}/publication", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/objections", path: "/rounds/{pubround}/objections", want: [9]int{see, bad, bad, bad, bad, bad, bad, bad, bad}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/objections/{oid}/answer", path: "/rounds/{pubround}/objections/{objection}/answer", want: [9]int{see, nf, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /reviews", path: "/reviews", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /reviews/{id}", path: "/reviews/{sheet}", want: [9]int{see, nf, nf, nf, nf, nf, nf, ok, nf}, anonTo: "/login"},
+		{route: "GET /reviews/{id}/files/{fid}", path: "/reviews/{sheet}/files/{sheetfile}", want: [9]int{see, nf, nf, nf, nf, nf, nf, ok, nf}, anonTo: "/login"},
+		{route: "POST /reviews/{id}", path: "/reviews/{sheet}", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, nf, nf, nf, nf, cfl, nf}, anonTo: "/login"},
+		{route: "POST /reviews/{id}/decline", path: "/reviews/{sheet}/decline", form: url.Values{"kind": {"decline"}}, want: [9]int{see, nf, nf, nf, nf, nf, nf, bad, nf}, anonTo: "/login"},
 		// State changes that succeed for the administrator come last, so that they do
 		// not change what the rows above see.
 		{route: "POST /users/{id}/grants/{gid}/revoke", path: "/users/{user}/grants/{grant}/revoke", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
@@ -114,6 +144,9 @@ func authzTable() []authzRow {
 		{route: "POST /programs/{id}/themes/{thid}/delete", path: "/programs/{program}/themes/{theme}/delete", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /programs/{id}/copy", path: "/programs/{program}/copy", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /programs/{id}/apply", path: "/programs/{program}/apply", form: url.Values{"track_id": {"{track}"}, "org_id": {"{org}"}}, want: [9]int{see, nf, nf, see, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/assign", path: "/rounds/{round}/assign", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/remind", path: "/rounds/{round}/remind", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /rounds/{id}/presentation", path: "/rounds/{round}/presentation", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /notifications/read", path: "/notifications/read", want: [9]int{see, see, see, see, see, see, see, see, see}, anonTo: "/login"},
 		{route: "POST /logout", path: "/logout", want: [9]int{see, see, see, see, see, see, see, see, see}},
 	}
@@ -226,8 +259,79 @@ func (a *testApp) fill(t *testing.T) func(string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := strings.NewReplacer("{app}", fmt.Sprint(appID), "{draft}", fmt.Sprint(draftID), "{attachment}", fmt.Sprint(attachmentID),
+	var roundID, sheetID int64
+	err = a.store.Pool().QueryRow(context.Background(), `SELECT r.id, s.id FROM review_rounds r
+		JOIN review_assignments s ON s.round_id = r.id AND s.reviewer_id = $1 ORDER BY r.id LIMIT 1`, a.users["reviewer1"]).Scan(&roundID, &sheetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubID, objectionID := a.publishedRound(t, programID, trackID)
+	r := strings.NewReplacer("{round}", fmt.Sprint(roundID), "{sheet}", fmt.Sprint(sheetID), "{sheetfile}", fmt.Sprint(attachmentID),
+		"{pubround}", fmt.Sprint(pubID), "{objection}", fmt.Sprint(objectionID),
+		"{app}", fmt.Sprint(appID), "{draft}", fmt.Sprint(draftID), "{attachment}", fmt.Sprint(attachmentID),
 		"{org}", fmt.Sprint(orgID), "{user}", fmt.Sprint(a.users["secretary"]), "{grant}", fmt.Sprint(grantID),
 		"{program}", fmt.Sprint(programID), "{track}", fmt.Sprint(trackID), "{theme}", fmt.Sprint(themeID))
 	return r.Replace
+}
+
+// publishedRound runs a second approval round of the program through the store to
+// its 公示 (every demo reviewer scores, the item is selected), has the secretary
+// object, and returns the round and the objection.
+func (a *testApp) publishedRound(t *testing.T, programID, trackID int64) (int64, int64) {
+	t.Helper()
+	ctx := context.Background()
+	actor := func(name string) *portal.Actor {
+		act, _, err := a.store.LoadActor(ctx, a.users[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return act
+	}
+	m := actor("tuanwei")
+	in := portal.RoundInput{Stage: portal.StageApproval, Title: "复评", Starts: time.Now(), Ends: time.Now(), TrackIDs: []int64{trackID},
+		PerItem: 3, Rubric: portal.Rubric{Criteria: []portal.Criterion{{Name: "综合", Max: 100}}}}
+	id, err := a.store.CreateRound(ctx, m, programID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.AutoAssign(ctx, m, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetRoundStatus(ctx, m, id, 1, portal.RoundScoring); err != nil {
+		t.Fatal(err)
+	}
+	var item int64
+	for _, name := range []string{"reviewer1", "reviewer2", "reviewer3"} {
+		rev := actor(name)
+		mine, err := a.store.MyReviews(ctx, rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range mine {
+			if s.RoundID == id {
+				item = s.ItemID
+				sh := portal.Sheet{Scores: map[string]float64{"c1": 88}, Recommendation: "approve"}
+				if err := a.store.SaveSheet(ctx, rev, s.ID, s.Version, sh, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if err := a.store.SetRoundStatus(ctx, m, id, 2, portal.RoundDeciding); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.Decide(ctx, m, id, 3, trackID, []int64{item}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetRoundStatus(ctx, m, id, 4, portal.RoundPublished); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.RaiseObjection(ctx, actor("secretary"), id, "请说明评分依据"); err != nil {
+		t.Fatal(err)
+	}
+	var objection int64
+	if err := a.store.Pool().QueryRow(ctx, `SELECT id FROM objections WHERE round_id = $1`, id).Scan(&objection); err != nil {
+		t.Fatal(err)
+	}
+	return id, objection
 }

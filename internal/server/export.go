@@ -1,8 +1,6 @@
 package server
 
 import (
-	"bytes"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -77,13 +75,7 @@ func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", xlsxContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	_, err = w.Write(b)
-	return err
+	return sendWorkbook(w, name, b)
 }
 
 // summaryColumn is one column of the summary sheet: its header's catalogue key and
@@ -108,7 +100,7 @@ var summaryColumns = []summaryColumn{
 // text from people (names, titles, phones) is written as a string cell, never as a
 // formula; counts, the ratio, the budget and the submission time are numbers.
 func summarySheet(lang i18n.Lang, program string, apps []portal.Application) ([]byte, string, error) {
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	tr := translator(lang)
 	title, name := tr("export.title_plain"), tr("export.filename_plain")
 	if program = strings.TrimSpace(program); program != "" {
 		title = tr("export.title", program)
@@ -116,63 +108,21 @@ func summarySheet(lang i18n.Lang, program string, apps []portal.Application) ([]
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := tr("export.sheet")
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return nil, "", err
-	}
-	var styleErr error
-	style := func(s *excelize.Style) int {
-		id, err := f.NewStyle(s)
-		if styleErr == nil {
-			styleErr = err
-		}
-		return id
-	}
-	border := []excelize.Border{{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
-		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1}}
-	yuanFmt, ratioFmt, timeFmt := "#,##0.00", "0.0%", "yyyy-mm-dd hh:mm"
-	var (
-		titleStyle = style(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
-		headStyle = style(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
-		textStyle  = style(&excelize.Style{Border: border, NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
-		intStyle   = style(&excelize.Style{Border: border, NumFmt: 1, Alignment: &excelize.Alignment{Vertical: "center"}})
-		yuanStyle  = style(&excelize.Style{Border: border, CustomNumFmt: &yuanFmt, Alignment: &excelize.Alignment{Vertical: "center"}})
-		ratioStyle = style(&excelize.Style{Border: border, CustomNumFmt: &ratioFmt, Alignment: &excelize.Alignment{Vertical: "center"}})
-		timeStyle  = style(&excelize.Style{Border: border, CustomNumFmt: &timeFmt, Alignment: &excelize.Alignment{Vertical: "center"}})
-	)
-	if styleErr != nil {
-		return nil, "", styleErr
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	st, err := newSheetStyles(f)
 	if err != nil {
 		return nil, "", err
 	}
+	sw, err := streamSheet(f, tr("export.sheet"), true)
+	if err != nil {
+		return nil, "", err
+	}
+	cols := make([]tableColumn, len(summaryColumns))
 	for i, c := range summaryColumns {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return nil, "", err
-		}
+		cols[i] = tableColumn{tr(c.key), c.width}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+	if err := startTable(sw, st, title, cols); err != nil {
 		return nil, "", err
 	}
-	last := portal.ColumnLetter(len(summaryColumns) - 1)
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}, excelize.RowOpts{Height: 30}); err != nil {
-		return nil, "", err
-	}
-	if err := sw.MergeCell("A1", last+"1"); err != nil {
-		return nil, "", err
-	}
-	header := make([]any, len(summaryColumns))
-	for i, c := range summaryColumns {
-		header[i] = excelize.Cell{StyleID: headStyle, Value: tr(c.key)}
-	}
-	if err := sw.SetRow("A2", header, excelize.RowOpts{Height: 32}); err != nil {
-		return nil, "", err
-	}
-	text := func(s string) excelize.Cell { return excelize.Cell{StyleID: textStyle, Value: s} }
 	for i, a := range apps {
 		c := a.Content
 		fig := c.Figures
@@ -185,29 +135,26 @@ func summarySheet(lang i18n.Lang, program string, apps []portal.Application) ([]
 			submitted = a.SubmittedAt.In(i18n.Zone)
 		}
 		row := []any{
-			excelize.Cell{StyleID: intStyle, Value: i + 1},
-			text(a.OrgName), text(a.CollegeName), text(a.Title), text(a.TrackName), text(a.ThemeName),
-			text(c.Leader.Name), text(c.Leader.Post), text(c.Leader.Phone), text(c.Leader.Political),
-			excelize.Cell{StyleID: intStyle, Value: fig.LeagueMembers},
-			excelize.Cell{StyleID: intStyle, Value: fig.YouthUnder28},
-			excelize.Cell{StyleID: ratioStyle, Value: ratio},
-			excelize.Cell{StyleID: intStyle, Value: fig.LeagueCadres},
-			excelize.Cell{StyleID: yuanStyle, Value: float64(a.BudgetCents) / 100},
-			text(tr("app.st." + string(a.Status))),
-			excelize.Cell{StyleID: timeStyle, Value: submitted},
+			st.integer(i + 1),
+			st.text(a.OrgName), st.text(a.CollegeName), st.text(a.Title), st.text(a.TrackName), st.text(a.ThemeName),
+			st.text(c.Leader.Name), st.text(c.Leader.Post), st.text(c.Leader.Phone), st.text(c.Leader.Political),
+			st.integer(fig.LeagueMembers),
+			st.integer(fig.YouthUnder28),
+			excelize.Cell{StyleID: st.ratioStyle, Value: ratio},
+			st.integer(fig.LeagueCadres),
+			excelize.Cell{StyleID: st.yuanStyle, Value: float64(a.BudgetCents) / 100},
+			st.text(tr("app.st." + string(a.Status))),
+			excelize.Cell{StyleID: st.timeStyle, Value: submitted},
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+3), row); err != nil {
+		if err := sw.SetRow(cellRef(0, tableBodyRow+i), row); err != nil {
 			return nil, "", err
 		}
 	}
 	if err := sw.Flush(); err != nil {
 		return nil, "", err
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, "", err
-	}
-	return buf.Bytes(), name, nil
+	b, err := workbookBytes(f)
+	return b, name, err
 }
 
 // safeFileName replaces the characters that file systems refuse in a name (path
