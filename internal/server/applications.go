@@ -178,19 +178,9 @@ func (s *Server) appUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		code := portal.ErrorCode(err)
-		if code != portal.EINVALID && code != portal.ECONFLICT {
+		status, ok := fillForm(f, err)
+		if !ok {
 			return err
-		}
-		var pe *portal.Error
-		errors.As(err, &pe)
-		f.Errors = pe.Fields
-		if code == portal.ECONFLICT || len(pe.Fields) == 0 {
-			f.Error, f.ErrorArgs = pe.Message, pe.Args
-		}
-		status := http.StatusUnprocessableEntity
-		if code == portal.ECONFLICT {
-			status = http.StatusConflict
 		}
 		return s.renderEdit(w, r, status, d, f, nil)
 	}
@@ -322,14 +312,11 @@ func (s *Server) appSend(w http.ResponseWriter, r *http.Request) error {
 		if gerr != nil {
 			return gerr
 		}
-		var pe *portal.Error
-		errors.As(err, &pe)
 		f := web.NewForm(contentValues(d.App.Content, d.Track))
 		f.Set("version", strconv.Itoa(d.App.Version))
-		f.Errors, f.Error, f.ErrorArgs = pe.Fields, pe.Message, pe.Args
-		status := http.StatusUnprocessableEntity
-		if code == portal.ECONFLICT {
-			status = http.StatusConflict
+		status, _ := fillForm(f, err)
+		if pe := (*portal.Error)(nil); errors.As(err, &pe) {
+			f.Error, f.ErrorArgs = pe.Message, pe.Args // what keeps it from being sent, on top
 		}
 		if d.CanEdit {
 			return s.renderEdit(w, r, status, d, f, nil)
@@ -375,20 +362,9 @@ func (s *Server) appEndorse(w http.ResponseWriter, r *http.Request) error {
 // appFormError re-renders the application page with the endorsement or manager
 // form's input and errors, or passes other errors on.
 func (s *Server) appFormError(w http.ResponseWriter, r *http.Request, vals url.Values, err error) error {
-	code := portal.ErrorCode(err)
-	if code != portal.EINVALID && code != portal.ECONFLICT {
+	f, status, ok := formFailure(vals, err)
+	if !ok {
 		return err
-	}
-	var pe *portal.Error
-	errors.As(err, &pe)
-	f := web.NewForm(vals)
-	f.Errors = pe.Fields
-	if len(pe.Fields) == 0 || code == portal.ECONFLICT {
-		f.Error, f.ErrorArgs = pe.Message, pe.Args
-	}
-	status := http.StatusUnprocessableEntity
-	if code == portal.ECONFLICT {
-		status = http.StatusConflict
 	}
 	return s.renderApp(w, r, status, f)
 }

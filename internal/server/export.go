@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -132,7 +133,7 @@ func summarySheet(lang i18n.Lang, program string, apps []portal.Application) ([]
 		}
 		var submitted any
 		if !a.SubmittedAt.IsZero() {
-			submitted = a.SubmittedAt.In(i18n.Zone)
+			submitted = a.SubmittedAt.In(i18n.Zone).Truncate(time.Minute) // shown to the minute; never rounded up
 		}
 		row := []any{
 			st.integer(i + 1),

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -76,11 +75,6 @@ func (s *Server) roundAndResults(r *http.Request) (postgres.RoundDetail, []postg
 	}
 	res, err := s.store.RoundResults(ctx, a, id)
 	return rd, res, err
-}
-
-// translator returns the catalogue's messages in lang.
-func translator(lang i18n.Lang) func(key string, args ...any) string {
-	return func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 }
 
 // scoreWorkbook builds the score workbook of a round in lang and returns its bytes
@@ -228,26 +222,6 @@ func rankingSheet(f *excelize.File, st sheetStyles, tr func(string, ...any) stri
 		return err
 	}
 	return sw.Flush()
-}
-
-// tableNote writes notes under a table at row, one paragraph each, in a cell merged
-// over the table's width and tall enough for the text.
-func tableNote(sw *excelize.StreamWriter, st sheetStyles, row int, cols []tableColumn, notes []string) error {
-	var width float64
-	for _, c := range cols {
-		width += c.width
-	}
-	lines := 0
-	for _, n := range notes {
-		// A CJK character is about two characters of column width wide.
-		lines += 1 + int(2*float64(utf8.RuneCountInString(n))/width)
-	}
-	text := strings.Join(notes, "\n")
-	if err := sw.SetRow(cellRef(0, row), []any{excelize.Cell{StyleID: st.noteStyle, Value: text}},
-		excelize.RowOpts{Height: float64(15*lines + 6)}); err != nil {
-		return err
-	}
-	return sw.MergeCell(cellRef(0, row), cellRef(len(cols)-1, row))
 }
 
 // rankCell shows a rank: a number, or "2（并列）" when the item shares it.

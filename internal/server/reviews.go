@@ -236,17 +236,12 @@ func (s *Server) roundAct(w http.ResponseWriter, r *http.Request, back, okMsg st
 		return err
 	}
 	if err := act(id, vals); err != nil {
-		code := portal.ErrorCode(err)
-		if code != portal.EINVALID && code != portal.ECONFLICT {
+		f, status, ok := formFailure(vals, err)
+		if !ok {
 			return err
 		}
-		var pe *portal.Error
-		errors.As(err, &pe)
-		f := web.NewForm(vals)
-		f.Errors, f.Error, f.ErrorArgs = pe.Fields, pe.Message, pe.Args
-		status := http.StatusUnprocessableEntity
-		if code == portal.ECONFLICT {
-			status = http.StatusConflict
+		if pe := (*portal.Error)(nil); errors.As(err, &pe) {
+			f.Error, f.ErrorArgs = pe.Message, pe.Args // a refused action says why on top
 		}
 		if back == "results" {
 			return s.renderResults(w, r, status, f)
@@ -289,14 +284,11 @@ func (s *Server) roundAssign(w http.ResponseWriter, r *http.Request) error {
 	}
 	short, err := s.store.AutoAssign(r.Context(), actorFrom(r.Context()), id)
 	if err != nil {
-		if portal.ErrorCode(err) == portal.EINVALID {
-			f := web.NewForm(nil)
-			var pe *portal.Error
-			errors.As(err, &pe)
-			f.Error = pe.Message
-			return s.renderRound(w, r, http.StatusUnprocessableEntity, f, nil)
+		f, status, ok := formFailure(nil, err)
+		if !ok {
+			return err
 		}
-		return err
+		return s.renderRound(w, r, status, f, nil)
 	}
 	if len(short) > 0 {
 		return s.renderRound(w, r, http.StatusOK, nil, short)
@@ -367,14 +359,11 @@ func (s *Server) roundPresentation(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	if err := s.store.SetPresentation(r.Context(), actorFrom(r.Context()), id, positions, formID(r.PostForm, "current")); err != nil {
-		if portal.ErrorCode(err) == portal.EINVALID {
-			f := web.NewForm(r.PostForm)
-			var pe *portal.Error
-			errors.As(err, &pe)
-			f.Errors, f.Error = pe.Fields, pe.Message
-			return s.renderRound(w, r, http.StatusUnprocessableEntity, f, nil)
+		f, status, ok := formFailure(r.PostForm, err)
+		if !ok {
+			return err
 		}
-		return err
+		return s.renderRound(w, r, status, f, nil)
 	}
 	return s.redirect(w, r, "/rounds/"+strconv.FormatInt(id, 10), "success", "review.presentation_saved")
 }
@@ -512,20 +501,9 @@ func (s *Server) sheetSave(w http.ResponseWriter, r *http.Request) error {
 		err = s.store.SaveSheet(r.Context(), a, id, formInt(vals, "version"), sh, submit)
 	}
 	if err != nil {
-		code := portal.ErrorCode(err)
-		if code != portal.EINVALID && code != portal.ECONFLICT {
+		f, status, ok := formFailure(vals, err)
+		if !ok {
 			return err
-		}
-		var pe *portal.Error
-		errors.As(err, &pe)
-		f := web.NewForm(vals)
-		f.Errors = pe.Fields
-		if code == portal.ECONFLICT || len(pe.Fields) == 0 {
-			f.Error, f.ErrorArgs = pe.Message, pe.Args
-		}
-		status := http.StatusUnprocessableEntity
-		if code == portal.ECONFLICT {
-			status = http.StatusConflict
 		}
 		s.render(w, r, status, web.SheetPage(s.chrome(r, "nav.reviews", ""), web.SheetView{Sheet: rs, Form: f}))
 		return nil
@@ -635,17 +613,11 @@ func (s *Server) objectionRaise(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.store.RaiseObjection(r.Context(), actorFrom(r.Context()), id, vals.Get("text")); err != nil {
-		if portal.ErrorCode(err) != portal.EINVALID {
+		f, status, ok := formFailure(vals, err)
+		if !ok {
 			return err
 		}
-		var pe *portal.Error
-		errors.As(err, &pe)
-		f := web.NewForm(vals)
-		f.Errors = pe.Fields
-		if len(pe.Fields) == 0 {
-			f.Error = pe.Message
-		}
-		return s.renderPublication(w, r, http.StatusUnprocessableEntity, f)
+		return s.renderPublication(w, r, status, f)
 	}
 	return s.redirect(w, r, "/rounds/"+strconv.FormatInt(id, 10)+"/publication", "success", "review.objection_raised")
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/a-h/templ"
@@ -169,22 +170,43 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, url, flashKind
 // formError re-renders a form with 422 when err is invalid input, and returns other
 // errors for handleError. A conflict keeps the input too, with its message on top.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, f *web.Form, err error, view func() templ.Component) error {
-	code := portal.ErrorCode(err)
-	if code != portal.EINVALID && code != portal.ECONFLICT {
+	status, ok := fillForm(f, err)
+	if !ok {
 		return err
 	}
+	s.render(w, r, status, view())
+	return nil
+}
+
+// fillForm puts err's messages on f (per field, and on top when the error is about
+// the whole form or is a conflict) and returns the status to answer with: 422 for
+// invalid input, 409 for a lost edit race. ok is false for any other error, which
+// is not the person's to fix and goes to handleError.
+func fillForm(f *web.Form, err error) (status int, ok bool) {
+	code := portal.ErrorCode(err)
+	if code != portal.EINVALID && code != portal.ECONFLICT {
+		return 0, false
+	}
 	var pe *portal.Error
-	errors.As(err, &pe)
+	if !errors.As(err, &pe) {
+		f.Error = "error.invalid_form"
+		return http.StatusUnprocessableEntity, true
+	}
 	f.Errors = pe.Fields
 	if len(pe.Fields) == 0 || code == portal.ECONFLICT || pe.Message != "error.invalid_form" {
 		f.Error, f.ErrorArgs = pe.Message, pe.Args
 	}
-	status := http.StatusUnprocessableEntity
 	if code == portal.ECONFLICT {
-		status = http.StatusConflict
+		return http.StatusConflict, true
 	}
-	s.render(w, r, status, view())
-	return nil
+	return http.StatusUnprocessableEntity, true
+}
+
+// formFailure is fillForm on a new form holding the input vals.
+func formFailure(vals url.Values, err error) (*web.Form, int, bool) {
+	f := web.NewForm(vals)
+	status, ok := fillForm(f, err)
+	return f, status, ok
 }
 
 // templComponent is a templ component; forms re-render through one.

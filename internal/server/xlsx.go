@@ -5,9 +5,12 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/campusorg/portal/internal/i18n"
 	"github.com/campusorg/portal/internal/portal"
 )
 
@@ -128,8 +131,33 @@ func startTable(sw *excelize.StreamWriter, st sheetStyles, title string, cols []
 	return sw.SetRow("A2", header, excelize.RowOpts{Height: 32})
 }
 
+// tableNote writes notes under a table at row, one paragraph each, in a cell merged
+// over the table's width and tall enough for the text.
+func tableNote(sw *excelize.StreamWriter, st sheetStyles, row int, cols []tableColumn, notes []string) error {
+	var width float64
+	for _, c := range cols {
+		width += c.width
+	}
+	lines := 0
+	for _, n := range notes {
+		// A CJK character is about two characters of column width wide.
+		lines += 1 + int(2*float64(utf8.RuneCountInString(n))/width)
+	}
+	text := strings.Join(notes, "\n")
+	if err := sw.SetRow(cellRef(0, row), []any{excelize.Cell{StyleID: st.noteStyle, Value: text}},
+		excelize.RowOpts{Height: float64(15*lines + 6)}); err != nil {
+		return err
+	}
+	return sw.MergeCell(cellRef(0, row), cellRef(len(cols)-1, row))
+}
+
 // cellRef returns the reference of the cell in column col (from 0) and row (from 1).
 func cellRef(col, row int) string { return portal.ColumnLetter(col) + strconv.Itoa(row) }
+
+// translator returns the catalogue's messages in lang.
+func translator(lang i18n.Lang) func(key string, args ...any) string {
+	return func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+}
 
 // workbookBytes writes f into memory.
 func workbookBytes(f *excelize.File) ([]byte, error) {
