@@ -32,7 +32,7 @@ var Vars = [][3]string{
 	{"DATABASE_URL", "", "PostgreSQL URL; unset: a private cluster under PORTAL_DATA_DIR"},
 	{"PORTAL_DATA_DIR", ".pgdata/run", "folder of the private cluster (git-ignored)"},
 	{"PORTAL_ADDR", "localhost:8080", "listen address"},
-	{"PORTAL_BASE_URL", "http://localhost:8080", "address people use, printed at start"},
+	{"PORTAL_BASE_URL", "", "address people use, printed at start (default http:// + PORTAL_ADDR)"},
 	{"PORTAL_TZ", "Asia/Shanghai", "time zone for dates and deadlines"},
 	{"PORTAL_SECURE_COOKIES", "false", "mark cookies Secure (behind TLS)"},
 	{"PORTAL_SESSION_LIFETIME", "12h", "absolute session lifetime"},
@@ -101,6 +101,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("DATABASE_URL: want a postgres:// URL"))
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
 	}
 	if c.IdleTimeout > c.SessionLifetime && c.SessionLifetime > 0 {
 		errs = append(errs, errors.New("PORTAL_IDLE_TIMEOUT is longer than PORTAL_SESSION_LIFETIME"))
