@@ -143,6 +143,17 @@ func isSelected(decision string) bool {
 	return decision == "approved" || decision == "pass" || decision == "excellent" || decision == "rectify"
 }
 
+// decisionTicked reports whether an item's box in a track's decision form is ticked:
+// as posted when f is that track's refused form (the committee's choice is kept),
+// else as decided, else when the item ranks within the quota clear of a tie on the
+// line.
+func decisionTicked(f *Form, trackID int64, ir postgres.ItemResult) bool {
+	if f != nil && f.Get("track_id") == itoa(trackID) {
+		return isChecked(f, "selected", itoa(ir.Item.ID))
+	}
+	return isSelected(ir.Item.Decision) || (ir.Item.Decision == "" && ir.Ranked.InQuota && !ir.Ranked.OnLine)
+}
+
 // daysLeft is the whole days until t, at least 0.
 func daysLeft(now, t time.Time) int {
 	d := int(t.Sub(now).Hours() / 24)
@@ -167,3 +178,17 @@ func sheetDone(it postgres.RoundItem) (done, total int) {
 }
 
 func fstr(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// gradeKey names where an item's score falls against the rubric's thresholds: the
+// excellent line, the pass line, below it; "common.unknown" before any score.
+func gradeKey(r portal.Rubric, ir postgres.ItemResult) string {
+	switch {
+	case ir.Stats.Count == 0:
+		return "common.unknown"
+	case r.ExcellentAt > 0 && ir.Stats.TrimmedMean >= r.ExcellentAt && (!r.KeyFull || ir.KeyFull):
+		return "review.grade.excellent"
+	case ir.Stats.TrimmedMean >= r.PassAt:
+		return "review.grade.pass"
+	}
+	return "review.grade.below"
+}
