@@ -144,11 +144,11 @@ func isSelected(decision string) bool {
 }
 
 // decisionTicked reports whether an item's box in a track's decision form is ticked:
-// as posted when f is that track's refused form (the committee's choice is kept),
-// else as decided, else when the item ranks within the quota clear of a tie on the
-// line.
+// as posted when f is that track's refused decision form (the committee's choice is
+// kept; of the results page's forms only the decision form posts a version), else as
+// decided, else when the item ranks within the quota clear of a tie on the line.
 func decisionTicked(f *Form, trackID int64, ir postgres.ItemResult) bool {
-	if f != nil && f.Get("track_id") == itoa(trackID) {
+	if f != nil && f.Values.Has("version") && f.Get("track_id") == itoa(trackID) {
 		return isChecked(f, "selected", itoa(ir.Item.ID))
 	}
 	return isSelected(ir.Item.Decision) || (ir.Item.Decision == "" && ir.Ranked.InQuota && !ir.Ranked.OnLine)
@@ -191,4 +191,14 @@ func gradeKey(r portal.Rubric, ir postgres.ItemResult) string {
 		return "review.grade.pass"
 	}
 	return "review.grade.below"
+}
+
+// hasKeyIndicators reports whether the rubric marks any criterion as key.
+func hasKeyIndicators(r portal.Rubric) bool {
+	for _, c := range r.Criteria {
+		if c.KeyIndicator {
+			return true
+		}
+	}
+	return false
 }

@@ -445,6 +445,12 @@ func (s *Server) sheetShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.page(w, r, web.SheetPage(s.chrome(r, "nav.reviews", ""), web.SheetView{Sheet: rs, Form: sheetForm(rs)}))
+}
+
+// sheetForm is the scoring form as stored: the sheet's version, scores, comments and
+// recommendation.
+func sheetForm(rs postgres.ReviewSheet) *web.Form {
 	f := web.NewForm(nil)
 	f.Set("version", strconv.Itoa(rs.Assignment.Version))
 	for k, x := range rs.Assignment.Sheet.Scores {
@@ -455,7 +461,7 @@ func (s *Server) sheetShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Set("overall", rs.Assignment.Sheet.Overall)
 	f.Set("recommendation", rs.Assignment.Sheet.Recommendation)
-	return s.page(w, r, web.SheetPage(s.chrome(r, "nav.reviews", ""), web.SheetView{Sheet: rs, Form: f}))
+	return f
 }
 
 // sheetSave saves the reviewer's scores (a draft), or submits them with submit=1.
@@ -505,6 +511,14 @@ func (s *Server) sheetSave(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return err
 		}
+		if status == http.StatusConflict {
+			// What was typed stays; the form takes the version stored now, so that
+			// saving again after checking replaces the other tab's save on purpose.
+			if rs, err = s.store.GetReviewSheet(r.Context(), a, id); err != nil {
+				return err
+			}
+			f.Set("version", strconv.Itoa(rs.Assignment.Version))
+		}
 		s.render(w, r, status, web.SheetPage(s.chrome(r, "nav.reviews", ""), web.SheetView{Sheet: rs, Form: f}))
 		return nil
 	}
@@ -535,9 +549,11 @@ func (s *Server) sheetDecline(w http.ResponseWriter, r *http.Request) error {
 		if gerr != nil {
 			return gerr
 		}
-		f := web.NewForm(vals)
-		f.Errors = portal.FieldErrors(err)
-		f.Set("version", strconv.Itoa(rs.Assignment.Version))
+		// The scoring form above shows the sheet as stored (a draft is not lost by a
+		// refused decline); the note keeps what was typed.
+		f := sheetForm(rs)
+		f.Set("note", vals.Get("note"))
+		fillForm(f, err)
 		s.render(w, r, http.StatusUnprocessableEntity, web.SheetPage(s.chrome(r, "nav.reviews", ""), web.SheetView{Sheet: rs, Form: f}))
 		return nil
 	}

@@ -20,6 +20,9 @@
     const el = e.target instanceof Element
       ? e.target.closest('button[data-confirm], a[data-confirm], input[type="submit"][data-confirm]') : null;
     if (!el) return;
+    // An invalid form is not sent anyway: let the browser say what is wrong first,
+    // rather than asking to confirm something that will not happen.
+    if (el.form && el.type === 'submit' && !el.formNoValidate && !el.form.noValidate && !el.form.checkValidity()) return;
     if (!window.confirm(el.getAttribute('data-confirm'))) {
       e.preventDefault();
       e.stopImmediatePropagation();
