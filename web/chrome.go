@@ -43,10 +43,17 @@ func navItems(a *portal.Actor) []navItem {
 	if a.Has(portal.RoleReviewer) {
 		items = append(items, navItem{"nav.reviews", "/reviews"})
 	}
+	if portal.CanAny(a, portal.ActKeepLedger) || portal.CanAny(a, portal.ActSupervise) {
+		items = append(items, navItem{"nav.workbench", "/workbench"}) // projects.go
+	}
+	if portal.CanAny(a, portal.ActViewProgram) || portal.CanAny(a, portal.ActSupervise) {
+		items = append(items, navItem{"nav.dashboard", "/dashboard"})
+	}
 	if a.SignedIn() {
 		items = append(items, navItem{"nav.publications", "/publications"})
 		items = append(items, navItem{"nav.notifications", "/notifications"})
 	}
+	items = append(items, navItem{"nav.plans", "/plans"}, navItem{"nav.assessments", "/assessments"})
 	if portal.CanAny(a, portal.ActManageUsers) {
 		items = append(items, navItem{"nav.users", "/users"})
 	}

@@ -44,6 +44,11 @@ commands:
   serve           migrate and serve (DATABASE_URL required)
   migrate         apply database migrations
   seed            load the demo data if the database is empty
+  seed -scale smoke|school|province [-url URL] [-seed N]
+                  generate a synthetic data set into its own database (the
+                  private cluster's "bench", made afresh; never the demo one)
+  bench [-smoke] [-url URL] [-out FILE]
+                  benchmark the portal on that data (docs/benchmarks.md)
   db start|stop|wipe|url
                   manage the private cluster in PORTAL_DATA_DIR
   user create-admin -username U -name N -password P
@@ -83,6 +88,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return postgres.Migrate(ctx, dsn)
 	case "seed":
+		if len(rest) > 0 {
+			return seedScale(ctx, cfg, log, rest, stdout)
+		}
 		dsn, err := databaseURL(ctx, cfg, log)
 		if err != nil {
 			return err
@@ -94,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 			return err
 		})
+	case "bench":
+		return benchCommand(ctx, cfg, log, rest, stdout)
 	case "db":
 		return dbCommand(ctx, cfg, log, rest, stdout)
 	case "user":
@@ -202,6 +212,7 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 		if err != nil {
 			return err
 		}
+		go st.ReminderLoop(ctx, log, 5*time.Minute) // reminders; one instance at a time (a PostgreSQL lock)
 		printWelcome(stdout, cfg)
 		errc := make(chan error, 1)
 		go func() { errc <- hs.Serve(ln) }()

@@ -23,6 +23,8 @@ func init() {
 		"app.updated":         {"更新时间", "Updated"},
 		"app.author":          {"填报人", "Filed by"},
 		"app.deadline":        {"申报截止", "Deadline"},
+		"program.rules_link":  {"过程管理规则", "Follow-up rules"},
+		"org.profile_link":    {"历年项目档案", "Profile across years"},
 		"app.deadline_short":  {"截止：%s", "Deadline: %s"},
 		"app.already_filed":   {"本组织已有 %d 份申报", "%d applications already filed"},
 		"app.returned_notice": {"被退回修改（%s）：", "Returned for revision (%s):"},

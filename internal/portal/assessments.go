@@ -204,7 +204,7 @@ func CheckScores(s IndicatorSystem, scores map[int64]float64) error {
 		case ind == nil:
 			v.Add(f, "error.unknown_field")
 		case math.IsNaN(x) || math.IsInf(x, 0):
-			v.Add(f, "target.value_invalid")
+			v.Add(f, "plantarget.value_invalid")
 		case x < 0:
 			v.Add(f, "form.not_negative")
 		case x > ind.MaxScore+1e-9:
@@ -415,7 +415,7 @@ func (in *AssessmentRoundInput) Validate() error {
 	case len(in.Assessors) > 20:
 		v.Add("assessors", "assess.too_many_assessors")
 	case hasDuplicate(in.Assessors):
-		v.Add("assessors", "task.person_twice")
+		v.Add("assessors", "plantask.person_twice")
 	}
 	return v.Err()
 }

@@ -446,7 +446,7 @@ func (in *TaskInput) Validate() error {
 		v.Add("section_id", "form.choose")
 	}
 	if in.Number < 1 || in.Number > MaxTaskNumber {
-		v.Add("number", "task.number_range")
+		v.Add("number", "plantask.number_range")
 	}
 	requiredText(&v, "title", in.Title, MaxTaskTitle)
 	if utf8.RuneCountInString(in.Description) > MaxTaskText {
@@ -454,20 +454,20 @@ func (in *TaskInput) Validate() error {
 	}
 	switch {
 	case len(in.People) == 0:
-		v.Add("people", "task.people_required")
+		v.Add("people", "plantask.people_required")
 	case len(in.People) > MaxTaskPeople:
-		v.Add("people", "task.too_many_people")
+		v.Add("people", "plantask.too_many_people")
 	case hasDuplicate(in.People):
-		v.Add("people", "task.person_twice")
+		v.Add("people", "plantask.person_twice")
 	}
 	var ok bool
 	if in.Months, ok = cleanMonths(in.Months); !ok {
-		v.Add("months", "task.month_invalid")
+		v.Add("months", "plantask.month_invalid")
 	} else if len(in.Months) == 0 {
-		v.Add("months", "task.months_required")
+		v.Add("months", "plantask.months_required")
 	}
 	if len(in.Targets) > MaxTaskTargets {
-		v.Add("targets", "task.too_many_targets")
+		v.Add("targets", "plantask.too_many_targets")
 	}
 	metrics := map[string]bool{}
 	for i := range in.Targets {
@@ -475,7 +475,7 @@ func (in *TaskInput) Validate() error {
 		checkTarget(&v, i, t)
 		if t.Metric != "" {
 			if metrics[t.Metric] {
-				v.Add(TargetField(i, "metric"), "target.metric_taken")
+				v.Add(TargetField(i, "metric"), "plantarget.metric_taken")
 			}
 			metrics[t.Metric] = true
 		}
@@ -498,11 +498,11 @@ func checkTarget(v *Invalid, i int, t *TargetInput) {
 	case t.Metric == "":
 		v.Add(f("metric"), "form.required")
 	case !metricRE.MatchString(t.Metric):
-		v.Add(f("metric"), "target.metric_invalid")
+		v.Add(f("metric"), "plantarget.metric_invalid")
 	}
 	switch {
 	case t.Unit == "":
-		v.Add(f("unit"), "target.unit_required")
+		v.Add(f("unit"), "plantarget.unit_required")
 	case utf8.RuneCountInString(t.Unit) > MaxTargetUnit:
 		v.Add(f("unit"), "form.too_long")
 	}
@@ -514,19 +514,19 @@ func checkTarget(v *Invalid, i int, t *TargetInput) {
 	rate := t.Unit == "%"
 	switch {
 	case math.IsNaN(x) || math.IsInf(x, 0):
-		v.Add(f("value"), "target.value_invalid")
+		v.Add(f("value"), "plantarget.value_invalid")
 	case x < 0:
 		v.Add(f("value"), "form.not_negative")
 	case x > MaxTargetValue:
 		v.Add(f("value"), "form.too_large")
 	case t.Comparator.Goal() && x == 0:
-		v.Add(f("value"), "target.goal_zero")
+		v.Add(f("value"), "plantarget.goal_zero")
 	case t.Comparator == LessThan && x == 0:
-		v.Add(f("value"), "target.impossible")
+		v.Add(f("value"), "plantarget.impossible")
 	case rate && x > 100:
-		v.Add(f("value"), "target.rate_over_100")
+		v.Add(f("value"), "plantarget.rate_over_100")
 	case rate && t.Comparator == MoreThan && x >= 100:
-		v.Add(f("value"), "target.impossible")
+		v.Add(f("value"), "plantarget.impossible")
 	}
 }
 
@@ -543,12 +543,12 @@ func CheckTask(d PlanDetail, taskID int64, in TaskInput) error {
 			continue
 		}
 		if t.Number == in.Number {
-			v.Add("number", "task.number_taken")
+			v.Add("number", "plantask.number_taken")
 		}
 		for _, x := range t.Targets {
 			for i, nt := range in.Targets {
 				if nt.Metric == x.Metric {
-					v.Add(TargetField(i, "metric"), "target.metric_taken")
+					v.Add(TargetField(i, "metric"), "plantarget.metric_taken")
 				}
 			}
 		}
@@ -563,7 +563,7 @@ func CheckTask(d PlanDetail, taskID int64, in TaskInput) error {
 				found = found || x.ID == nt.ID
 			}
 			if !found {
-				v.Add(TargetField(i, "label"), "target.unknown")
+				v.Add(TargetField(i, "label"), "plantarget.unknown")
 			}
 		}
 	}
@@ -627,7 +627,7 @@ func ValueField(targetID int64) string { return "v" + strconv.FormatInt(targetID
 // beyond MaxTargetValue, and a percentage is at most 100.
 func CheckProgress(p Plan, task PlanTask, in *ProgressInput, today time.Time) error {
 	if p.Status != PlanActive {
-		return Errorf(EINVALID, "progress.plan_not_active")
+		return Errorf(EINVALID, "planprogress.plan_not_active")
 	}
 	var v Invalid
 	in.Note = strings.TrimSpace(in.Note)
@@ -636,7 +636,7 @@ func CheckProgress(p Plan, task PlanTask, in *ProgressInput, today time.Time) er
 	case in.ReportedOn.IsZero():
 		v.Add("reported_on", "form.required")
 	case in.ReportedOn.Year() != p.Year:
-		v.Add("reported_on", "progress.outside_year")
+		v.Add("reported_on", "planprogress.outside_year")
 	case calendarDay(in.ReportedOn).After(calendarDay(today)):
 		v.Add("reported_on", "form.date_future")
 	}
@@ -659,21 +659,21 @@ func CheckProgress(p Plan, task PlanTask, in *ProgressInput, today time.Time) er
 		f := ValueField(id)
 		switch {
 		case target == nil:
-			v.Add(f, "target.unknown")
+			v.Add(f, "plantarget.unknown")
 		case math.IsNaN(x) || math.IsInf(x, 0):
-			v.Add(f, "target.value_invalid")
+			v.Add(f, "plantarget.value_invalid")
 		case x < 0:
 			v.Add(f, "form.not_negative")
 		case x > MaxTargetValue:
 			v.Add(f, "form.too_large")
 		case target.Rate() && x > 100:
-			v.Add(f, "target.rate_over_100")
+			v.Add(f, "plantarget.rate_over_100")
 		}
 	}
 	if in.Status == TaskNotStarted && len(in.Values) > 0 {
 		for _, x := range in.Values {
 			if x > 0 {
-				v.Add("status", "progress.not_started_with_values")
+				v.Add("status", "planprogress.not_started_with_values")
 				break
 			}
 		}
@@ -696,13 +696,13 @@ func (in *ScheduleInput) Validate() error {
 	in.Text = strings.TrimSpace(in.Text)
 	in.Note = strings.TrimSpace(in.Note)
 	if in.Number < 1 || in.Number > MaxTaskNumber {
-		v.Add("number", "task.number_range")
+		v.Add("number", "plantask.number_range")
 	}
 	var ok bool
 	if in.Months, ok = cleanMonths(in.Months); !ok {
-		v.Add("months", "task.month_invalid")
+		v.Add("months", "plantask.month_invalid")
 	} else if len(in.Months) == 0 {
-		v.Add("months", "task.months_required")
+		v.Add("months", "plantask.months_required")
 	}
 	requiredText(&v, "text", in.Text, MaxScheduleText)
 	if utf8.RuneCountInString(in.Note) > MaxScheduleNote {
@@ -730,14 +730,14 @@ func (in *RecurringInput) Validate(year int) error {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Text = strings.TrimSpace(in.Text)
 	if in.Number < 1 || in.Number > MaxTaskNumber {
-		v.Add("number", "task.number_range")
+		v.Add("number", "plantask.number_range")
 	}
 	requiredText(&v, "title", in.Title, MaxRecurringTitle)
 	if utf8.RuneCountInString(in.Text) > MaxRecurringText {
 		v.Add("text", "form.too_long")
 	}
 	if len(in.Rhythms) > MaxRhythms {
-		v.Add("rhythms", "recur.too_many")
+		v.Add("rhythms", "planrecur.too_many")
 	}
 	for i := range in.Rhythms {
 		r := &in.Rhythms[i]
@@ -750,7 +750,7 @@ func (in *RecurringInput) Validate(year int) error {
 		case r.From.IsZero():
 			v.Add(RhythmField(i, "from"), "form.required")
 		case r.From.Year() != year:
-			v.Add(RhythmField(i, "from"), "progress.outside_year")
+			v.Add(RhythmField(i, "from"), "planprogress.outside_year")
 		}
 	}
 	return v.Err()
@@ -976,11 +976,11 @@ func (r TaskReview) Behind() bool { return len(r.Issues) > 0 }
 
 // The issues supervision reports, as catalogue keys.
 const (
-	IssueNotStarted = "sup.issue.not_started" // the first scheduled month is over without a start
-	IssueOverdue    = "sup.issue.overdue"     // the last scheduled month is over and the task is not done
-	IssueStalled    = "sup.issue.stalled"     // reported as stalled
-	IssueBelowPace  = "sup.issue.below_pace"  // a goal is behind its pace, or missed
-	IssueOverLimit  = "sup.issue.over_limit"  // a limit is broken
+	IssueNotStarted = "plansup.issue.not_started" // the first scheduled month is over without a start
+	IssueOverdue    = "plansup.issue.overdue"     // the last scheduled month is over and the task is not done
+	IssueStalled    = "plansup.issue.stalled"     // reported as stalled
+	IssueBelowPace  = "plansup.issue.below_pace"  // a goal is behind its pace, or missed
+	IssueOverLimit  = "plansup.issue.over_limit"  // a limit is broken
 )
 
 // ReviewTask judges a task of a plan of year on the day on, from its latest report

@@ -36,9 +36,9 @@ func TestElapsedShare(t *testing.T) {
 
 // TestTargetPace: the pace rule on the targets of seed 001.
 func TestTargetPace(t *testing.T) {
-	posts := Target{Metric: "posts", Comparator: AtLeast, Value: 200, Unit: "个"}           // 全年发布内容不少于200个
+	posts := Target{Metric: "posts", Comparator: AtLeast, Value: 200, Unit: "个"}          // 全年发布内容不少于200个
 	firstAid := Target{Metric: "first_aid", Comparator: AtLeast, Value: 2500, Unit: "人次"} // 培训人数不少于2500人次
-	rate := Target{Metric: "practice_rate", Comparator: MoreThan, Value: 50, Unit: "%"}    // 参与率达到50%以上
+	rate := Target{Metric: "practice_rate", Comparator: MoreThan, Value: 50, Unit: "%"}   // 参与率达到50%以上
 	budget := Target{Metric: "budget", Comparator: AtMost, Value: 20000, Unit: "元"}
 	incidents := Target{Metric: "incidents", Comparator: LessThan, Value: 1, Unit: "起"}
 	whole := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
@@ -227,8 +227,8 @@ func TestCheckProgress(t *testing.T) {
 		{"rate over 100", func(in *ProgressInput, _ *Plan) { in.Values[101] = 120 }, []string{"v101"}, ""},
 		{"another task's target", func(in *ProgressInput, _ *Plan) { in.Values[999] = 1 }, []string{"v999"}, ""},
 		{"not started with figures", func(in *ProgressInput, _ *Plan) { in.Status = TaskNotStarted }, []string{"status"}, ""},
-		{"a draft plan takes no report", func(_ *ProgressInput, p *Plan) { p.Status = PlanDraft }, nil, "progress.plan_not_active"},
-		{"an archived plan takes no report", func(_ *ProgressInput, p *Plan) { p.Status = PlanArchived }, nil, "progress.plan_not_active"},
+		{"a draft plan takes no report", func(_ *ProgressInput, p *Plan) { p.Status = PlanDraft }, nil, "planprogress.plan_not_active"},
+		{"an archived plan takes no report", func(_ *ProgressInput, p *Plan) { p.Status = PlanArchived }, nil, "planprogress.plan_not_active"},
 	}
 	for _, tt := range tests {
 		in := ProgressInput{ReportedOn: date("2023-07-15"), Status: TaskInProgress, Values: map[int64]float64{100: 1200, 101: 30}}

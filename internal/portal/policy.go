@@ -54,6 +54,19 @@ const (
 	// ActAssess: score an organization in a round. No role grants it: only the
 	// round's assessors may, outside their own organization (CanAssessOrg).
 	ActAssess Action = "assess:score"
+
+	// Running projects (projects.go has the scope-based checks built on these).
+	//
+	// ActViewProjects: on a project's organization, read its projects, milestones,
+	// ledger and supervision records (the program's viewers read them through
+	// ActViewProgram on the owner).
+	ActViewProjects Action = "project:view"
+	// ActKeepLedger: on a project's organization, add and correct ledger entries,
+	// report progress on milestones, record spending.
+	ActKeepLedger Action = "ledger:keep"
+	// ActSupervise: on a project's organization, verify or return ledger entries and
+	// record daily assessments and phase material reviews (督导组).
+	ActSupervise Action = "ledger:supervise"
 )
 
 // Can reports whether actor may take action on the organization at orgPath.
@@ -90,6 +103,12 @@ func RolesFor(action Action) []Role {
 		return []Role{RoleSecretary, RoleManager}
 	case ActAssess:
 		return nil
+	case ActViewProjects:
+		return []Role{RoleSecretary, RoleCounselor, RoleSupervisor, RoleViewer, RoleAdmin}
+	case ActKeepLedger:
+		return []Role{RoleSecretary, RoleCounselor}
+	case ActSupervise:
+		return []Role{RoleSupervisor}
 	}
 	return nil
 }

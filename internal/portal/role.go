@@ -49,6 +49,9 @@ type Actor struct {
 	HomePath string // path of the person's home organization
 	Remote   string // client address, for the audit log
 	Grants   []Grant
+	// MustChangePassword is set when the person has to choose a new password
+	// before going on (read with the actor, so that no request asks twice).
+	MustChangePassword bool
 }
 
 // SignedIn reports whether the actor is a signed-in person.

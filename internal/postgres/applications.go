@@ -18,14 +18,18 @@ const appColumns = `a.id, a.program_id, a.track_id, coalesce(a.theme_id, 0), a.o
 	a.endorser_paths, a.endorse_step, a.versions, a.version, a.created_at, a.updated_at, a.submitted_at,
 	p.title, po.path, t.name, coalesce(th.name, ''), coalesce(col.name, '')`
 
-const appFrom = ` FROM applications a
+const appFrom = ` FROM applications a` + appJoins
+
+// appJoins are appFrom's joins, for queries that reach applications another way
+// (through the subtrees of a scope, see underScope).
+const appJoins = `
 	JOIN orgs ao ON ao.id = a.org_id
 	JOIN users au ON au.id = a.author_id
 	JOIN programs p ON p.id = a.program_id
 	JOIN orgs po ON po.id = p.owner_org_id
 	JOIN tracks t ON t.id = a.track_id
 	LEFT JOIN themes th ON th.id = a.theme_id
-	LEFT JOIN LATERAL (SELECT c.name FROM orgs c WHERE c.kind = 'college' AND a.org_path LIKE c.path || '%' LIMIT 1) col ON true`
+	LEFT JOIN LATERAL (SELECT c.name FROM orgs c WHERE c.id = ANY (path_ids(a.org_path)) AND c.kind = 'college' LIMIT 1) col ON true`
 
 func scanApp(row pgx.Row) (portal.Application, error) {
 	var a portal.Application

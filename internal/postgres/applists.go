@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,10 +17,11 @@ import (
 // newest first.
 func (s *Store) MyApplications(ctx context.Context, actor *portal.Actor, limit int) ([]portal.Application, error) {
 	var out []portal.Application
-	scope := likeScope(actor.RoleScope(portal.RolesFor(portal.ActFileApplication)...))
+	args := []any{clampLimit(limit)}
+	cond := inScope("a.org_path", actor.RoleScope(portal.RolesFor(portal.ActFileApplication)...), &args)
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+` WHERE a.org_path LIKE ANY($1)
-			ORDER BY a.updated_at DESC, a.id DESC LIMIT $2`, scope, clampLimit(limit))
+		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+` WHERE `+cond+`
+			ORDER BY a.updated_at DESC, a.id DESC LIMIT $1`, args...)
 		if err != nil {
 			return err
 		}
@@ -33,10 +35,11 @@ func (s *Store) MyApplications(ctx context.Context, actor *portal.Actor, limit i
 // actor endorses for, oldest first.
 func (s *Store) EndorsementInbox(ctx context.Context, actor *portal.Actor) ([]portal.Application, error) {
 	var out []portal.Application
-	scope := likeScope(actor.RoleScope(portal.RolesFor(portal.ActEndorse)...))
+	var args []any
+	cond := inScope("(a.endorser_paths[a.endorse_step + 1])", actor.RoleScope(portal.RolesFor(portal.ActEndorse)...), &args)
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+` WHERE a.status = 'endorsing'
-			AND a.endorser_paths[a.endorse_step + 1] LIKE ANY($1) ORDER BY a.updated_at, a.id LIMIT 200`, scope)
+		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+` WHERE a.status = 'endorsing' AND `+cond+`
+			ORDER BY a.updated_at, a.id LIMIT 200`, args...)
 		if err != nil {
 			return err
 		}
@@ -75,6 +78,9 @@ type AppList struct {
 
 // ProgramApplications lists the applications to a program that the actor may
 // view as its manager or viewer, drafts excluded (they are the secretary's own).
+// Pages run by id (keyset), so that a late page costs what the first does; the
+// counts by track and by college come from the application_counts rollup, except
+// for a search or a theme filter, which count the matching rows.
 func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppList, error) {
 	var out AppList
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
@@ -85,17 +91,90 @@ func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, pr
 		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
 			return portal.NotFound()
 		}
-		where := ` WHERE a.program_id = $1 AND a.status <> 'draft'
-			AND ($2 = 0 OR a.track_id = $2) AND ($3 = 0 OR a.theme_id = $3) AND ($4 = '' OR a.status = $4)
-			AND ($5 = 0 OR a.org_path LIKE (SELECT path FROM orgs WHERE id = $5) || '%')
-			AND ($6 = '' OR a.title ILIKE '%' || $6 || '%' OR ao.name ILIKE '%' || $6 || '%' OR a.leader_name ILIKE '%' || $6 || '%')`
-		args := []any{programID, f.TrackID, f.ThemeID, string(f.Status), f.CollegeID, escapeLike(f.Query)}
+		out, err = programApplications(ctx, tx, programID, f)
+		return err
+	})
+	return out, err
+}
+
+// AppsPage is everything a program's application list page shows.
+type AppsPage struct {
+	AppList
+	Program  portal.ProgramDetail
+	Missing  []portal.Org // expected applicants that have not applied (MissingApplicants)
+	Colleges []portal.Org // the colleges of the scope, id and name only, for the filter
+}
+
+// ProgramAppsPage returns a program's application list page (ProgramApplications,
+// MissingApplicants, ScopeColleges and the program) to its managers and viewers,
+// in one transaction that reads the program once.
+func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppsPage, error) {
+	var out AppsPage
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if out.Program, err = loadProgram(ctx, tx, programID); err != nil {
+			return err
+		}
+		if !portal.Can(actor, portal.ActViewProgram, out.Program.OwnerPath) {
+			return portal.NotFound()
+		}
+		if out.AppList, err = programApplications(ctx, tx, programID, f); err != nil {
+			return err
+		}
+		if out.Missing, err = missingApplicants(ctx, tx, out.Program); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.kind = 'college' AND o.active
+			AND (o.path LIKE $1 OR o.id = ANY (path_ids($2))) ORDER BY o.name`, out.Program.ScopePath+"%", out.Program.ScopePath)
+		if err != nil {
+			return err
+		}
+		out.Colleges, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Org, error) {
+			var o portal.Org
+			err := r.Scan(&o.ID, &o.Name)
+			return o, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// programApplications is ProgramApplications in tx, the permission checked.
+func programApplications(ctx context.Context, tx pgx.Tx, programID int64, f AppFilter) (AppList, error) {
+	var out AppList
+	err := func() error {
+		// Only the filters given become conditions, so that each combination gets
+		// the plan (and the index) that suits it.
+		args := []any{programID}
+		arg := func(v any) string {
+			args = append(args, v)
+			return fmt.Sprintf("$%d", len(args))
+		}
+		where := ` WHERE a.program_id = $1 AND a.status <> 'draft'`
+		if f.TrackID != 0 {
+			where += ` AND a.track_id = ` + arg(f.TrackID)
+		}
+		if f.ThemeID != 0 {
+			where += ` AND a.theme_id = ` + arg(f.ThemeID)
+		}
+		if f.Status != "" {
+			where += ` AND a.status = ` + arg(string(f.Status))
+		}
+		if f.CollegeID != 0 {
+			where += ` AND a.org_path ~>=~ (SELECT path FROM orgs WHERE id = ` + arg(f.CollegeID) + `)
+				AND a.org_path ~<~ (SELECT left(path, -1) || '0' FROM orgs WHERE id = ` + arg(f.CollegeID) + `)`
+		}
+		if f.Query != "" {
+			q := arg(escapeLike(f.Query))
+			where += ` AND (a.title ILIKE '%' || ` + q + ` || '%' OR ao.name ILIKE '%' || ` + q + ` || '%' OR a.leader_name ILIKE '%' || ` + q + ` || '%')`
+		}
+		filterArgs := len(args)
 		limit := clampLimit(f.Limit)
 		if f.Limit < 0 {
 			limit = 100000
 		}
-		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+where+` AND a.id > $7 ORDER BY a.id LIMIT $8`,
-			append(args, f.After, limit+1)...)
+		rows, err := tx.Query(ctx, `SELECT `+appColumns+appFrom+where+` AND a.id > `+arg(f.After)+` ORDER BY a.id LIMIT `+arg(limit+1),
+			args...)
 		if err != nil {
 			return err
 		}
@@ -108,7 +187,7 @@ func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, pr
 			out.Next = items[limit-1].ID
 		}
 		out.Items = items
-		count := func(sql string) ([]AppCount, error) {
+		count := func(sql string, args ...any) ([]AppCount, error) {
 			rows, err := tx.Query(ctx, sql, args...)
 			if err != nil {
 				return nil, err
@@ -119,20 +198,37 @@ func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, pr
 				return c, err
 			})
 		}
-		if out.ByTrack, err = count(`SELECT t.id, t.name, count(*) FROM applications a JOIN orgs ao ON ao.id = a.org_id
-			JOIN tracks t ON t.id = a.track_id` + where + ` GROUP BY t.id, t.name, t.position ORDER BY t.position, t.id`); err != nil {
-			return err
-		}
-		if out.ByCollege, err = count(`SELECT coalesce(c.id, 0), coalesce(c.name, ''), count(*) FROM applications a
-			JOIN orgs ao ON ao.id = a.org_id
-			LEFT JOIN orgs c ON c.kind = 'college' AND a.org_path LIKE c.path || '%'` + where + ` GROUP BY c.id, c.name ORDER BY c.name`); err != nil {
-			return err
+		if f.Query == "" && f.ThemeID == 0 {
+			// From the rollup: a few rows per college instead of every application.
+			args := []any{programID, f.TrackID, string(f.Status), f.CollegeID}
+			rwhere := ` WHERE ac.program_id = $1 AND ac.status <> 'draft' AND ($2 = 0 OR ac.track_id = $2)
+				AND ($3 = '' OR ac.status = $3) AND ($4 = 0 OR ac.college_id = $4)`
+			if out.ByTrack, err = count(`SELECT t.id, t.name, sum(ac.n) FROM application_counts ac JOIN tracks t ON t.id = ac.track_id`+
+				rwhere+` GROUP BY t.id, t.name, t.position HAVING sum(ac.n) > 0 ORDER BY t.position, t.id`, args...); err != nil {
+				return err
+			}
+			if out.ByCollege, err = count(`SELECT coalesce(c.id, 0), coalesce(c.name, ''), sum(ac.n) FROM application_counts ac
+				LEFT JOIN orgs c ON c.id = ac.college_id`+rwhere+` GROUP BY c.id, c.name HAVING sum(ac.n) > 0 ORDER BY c.name`, args...); err != nil {
+				return err
+			}
+		} else {
+			fargs := args[:filterArgs]
+			if out.ByTrack, err = count(`SELECT t.id, t.name, count(*) FROM applications a JOIN orgs ao ON ao.id = a.org_id
+				JOIN tracks t ON t.id = a.track_id`+where+` GROUP BY t.id, t.name, t.position ORDER BY t.position, t.id`, fargs...); err != nil {
+				return err
+			}
+			if out.ByCollege, err = count(`SELECT coalesce(c.id, 0), coalesce(c.name, ''), count(*) FROM applications a
+				JOIN orgs ao ON ao.id = a.org_id
+				LEFT JOIN orgs c ON c.id = ANY (path_ids(a.org_path)) AND c.kind = 'college'`+where+`
+				GROUP BY c.id, c.name ORDER BY c.name`, fargs...); err != nil {
+				return err
+			}
 		}
 		for _, c := range out.ByTrack {
 			out.Total += c.N
 		}
 		return nil
-	})
+	}()
 	return out, err
 }
 
@@ -149,20 +245,24 @@ func (s *Store) MissingApplicants(ctx context.Context, actor *portal.Actor, prog
 		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
 			return portal.NotFound()
 		}
-		if len(d.ExpectedKinds) == 0 {
-			return nil
-		}
-		rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.active AND o.path LIKE $1 AND o.kind = ANY($2)
-			AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.program_id = $3 AND a.org_id = o.id
-				AND a.status NOT IN ('draft', 'withdrawn'))
-			ORDER BY o.path LIMIT 500`, d.ScopePath+"%", kindStrings(d.ExpectedKinds), d.ID)
-		if err != nil {
-			return err
-		}
-		out, err = collectOrgs(rows, false)
+		out, err = missingApplicants(ctx, tx, d)
 		return err
 	})
 	return out, err
+}
+
+func missingApplicants(ctx context.Context, tx pgx.Tx, d portal.ProgramDetail) ([]portal.Org, error) {
+	if len(d.ExpectedKinds) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.active AND o.path LIKE $1 AND o.kind = ANY($2)
+		AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.program_id = $3 AND a.org_id = o.id
+			AND a.status NOT IN ('draft', 'withdrawn'))
+		ORDER BY o.path LIMIT 500`, d.ScopePath+"%", kindStrings(d.ExpectedKinds), d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return collectOrgs(rows, false)
 }
 
 // ExtendDeadline lets the program's manager give one organization a later deadline.
@@ -372,20 +472,39 @@ type HomeCounts struct {
 	Unread       int // unread messages
 }
 
-// HomeCounts returns what waits for the actor, each figure scoped like its list.
+// HomeCounts returns what waits for the actor, each figure scoped like its list
+// (the subtrees of the actor's grants of the roles that see it). It is one
+// statement, without a transaction to open and close, whose plan does not depend
+// on the person (the server plans it once per connection, not per request), each
+// count served by an index on the subtrees (migrations/00006_scale.sql).
 func (s *Store) HomeCounts(ctx context.Context, actor *portal.Actor) (HomeCounts, error) {
 	var c HomeCounts
-	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT
-			(SELECT count(*) FROM applications a WHERE a.status IN ('draft', 'returned') AND a.org_path LIKE ANY($1)),
-			(SELECT count(*) FROM applications a WHERE a.status = 'endorsing' AND a.endorser_paths[a.endorse_step + 1] LIKE ANY($2)),
-			(SELECT count(*) FROM applications a JOIN programs p ON p.id = a.program_id JOIN orgs o ON o.id = p.owner_org_id
-				WHERE a.status = 'submitted' AND o.path LIKE ANY($3)),
-			(SELECT count(*) FROM notifications WHERE user_id = $4 AND read_at IS NULL)`,
-			likeScope(actor.RoleScope(portal.RolesFor(portal.ActFileApplication)...)),
-			likeScope(actor.RoleScope(portal.RolesFor(portal.ActEndorse)...)),
-			likeScope(actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...)), actor.UserID,
-		).Scan(&c.ToRevise, &c.AwaitOpinion, &c.ToReceive, &c.Unread)
-	})
-	return c, err
+	roles := func(a portal.Action) []string {
+		var out []string
+		for _, r := range portal.RolesFor(a) {
+			out = append(out, string(r))
+		}
+		return out
+	}
+	// The grants of the roles as subtrees; count(DISTINCT) since grants may nest.
+	// The manager's figure comes from the application_counts rollup. Each count
+	// runs only for those who hold one of its roles.
+	grants := `FROM role_grants g JOIN orgs s ON s.id = g.org_id AND s.active`
+	holds := func(param string) string {
+		return `EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = ANY (` + param + `))`
+	}
+	err := s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL),
+		CASE WHEN `+holds("$2")+` THEN (SELECT count(DISTINCT a.id) `+grants+`
+			JOIN applications a ON `+underScope("a.org_path", "s.path")+`
+			WHERE g.user_id = $1 AND g.role = ANY ($2) AND a.status IN ('draft', 'returned')) ELSE 0 END,
+		CASE WHEN `+holds("$3")+` THEN (SELECT count(DISTINCT a.id) `+grants+`
+			JOIN applications a ON `+underScope("(a.endorser_paths[a.endorse_step + 1])", "s.path")+`
+			WHERE g.user_id = $1 AND g.role = ANY ($3) AND a.status = 'endorsing') ELSE 0 END,
+		CASE WHEN `+holds("$4")+` THEN (SELECT coalesce(sum(ac.n), 0) FROM application_counts ac
+			JOIN programs p ON p.id = ac.program_id JOIN orgs o ON o.id = p.owner_org_id WHERE ac.status = 'submitted'
+			AND EXISTS (SELECT 1 `+grants+` WHERE g.user_id = $1 AND g.role = ANY ($4) AND `+underScope("o.path", "s.path")+`)) ELSE 0 END`,
+		actor.UserID, roles(portal.ActFileApplication), roles(portal.ActEndorse), roles(portal.ActManageProgram),
+	).Scan(&c.Unread, &c.ToRevise, &c.AwaitOpinion, &c.ToReceive)
+	return c, mapErr(err)
 }

@@ -244,9 +244,11 @@ func portalMinimal(paths []string) []string {
 	return a.RoleScope()
 }
 
-// kindOrgs returns the ids of the active organizations of kind in the subtree at path.
+// kindOrgs returns the ids of the active organizations of kind in the subtree at
+// path, oldest first (the order they were set up in, which for a school is the
+// order of its colleges).
 func kindOrgs(ctx context.Context, tx pgx.Tx, kind portal.OrgKind, path string) ([]int64, error) {
-	rows, err := tx.Query(ctx, `SELECT id FROM orgs WHERE active AND kind = $1 AND starts_with(path, $2) ORDER BY path`, kind, path)
+	rows, err := tx.Query(ctx, `SELECT id FROM orgs WHERE active AND kind = $1 AND starts_with(path, $2) ORDER BY id`, kind, path)
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +376,7 @@ func loadAssessRound(ctx context.Context, tx pgx.Tx, id int64) (portal.RoundDeta
 				WHERE x.round_id = ao.round_id AND x.org_id = ao.org_id), '{}')
 		FROM assessment_orgs ao JOIN orgs o ON o.id = ao.org_id
 		LEFT JOIN self_assessments sa ON sa.round_id = ao.round_id AND sa.org_id = ao.org_id
-		WHERE ao.round_id = $1 ORDER BY o.path`, id)
+		WHERE ao.round_id = $1 ORDER BY o.id`, id)
 	if err != nil {
 		return d, err
 	}
@@ -724,7 +726,7 @@ func insertGrading(ctx context.Context, tx pgx.Tx, in portal.GradingInput, orgs 
 	return id, nil
 }
 
-// loadGrading reads a grading and its entries in tree order.
+// loadGrading reads a grading and its entries, oldest organization first.
 func loadGrading(ctx context.Context, tx pgx.Tx, id int64) (portal.GradingRound, []portal.GradingEntry, error) {
 	var g portal.GradingRound
 	var confirmed *time.Time
@@ -742,7 +744,7 @@ func loadGrading(ctx context.Context, tx pgx.Tx, id int64) (portal.GradingRound,
 	rows, err := tx.Query(ctx, `SELECT x.org_id, o.path, o.name,
 			coalesce((SELECT c.name FROM orgs c WHERE c.kind = 'college' AND starts_with(o.path, c.path) LIMIT 1), ''),
 			x.score, coalesce(x.override, 0), x.note
-		FROM gradings x JOIN orgs o ON o.id = x.org_id WHERE x.round_id = $1 ORDER BY o.path`, id)
+		FROM gradings x JOIN orgs o ON o.id = x.org_id WHERE x.round_id = $1 ORDER BY o.id`, id)
 	if err != nil {
 		return g, nil, err
 	}

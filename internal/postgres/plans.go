@@ -223,15 +223,19 @@ func reportsOf(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]porta
 // in date order. Today they are the progress reports' values, each a level: the
 // value reached so far on the report's day.
 //
-// The ledger of issue 5 joins here: its entries tagged with one of the plan's
-// metrics, dated in the plan's year, from organizations in the plan's subtree, are
-// increments (Level false), added to the latest report's level. Something like
+// The project ledger (ledger_entries, migration 00005) joins here once its entries
+// carry a metric tag and a figure (it has neither yet: two columns, say metric text
+// and metric_value numeric, and a field on the ledger form). Its verified, current
+// entries tagged with one of the plan's metrics, dated in the plan's year, from
+// organizations in the plan's subtree, are increments (Level false) that add to the
+// latest report's level:
 //
 //	UNION ALL
-//	SELECT e.entry_date, e.metric, e.value, false
-//	FROM ledger_entries e JOIN orgs o ON o.id = e.org_id, work_plans p JOIN orgs po ON po.id = p.org_id
-//	WHERE p.id = $1 AND e.metric IN (SELECT metric FROM plan_targets WHERE plan_id = $1)
-//	  AND starts_with(o.path, po.path) AND extract(year FROM e.entry_date) = p.year
+//	SELECT e.on_date, e.metric, e.metric_value, false
+//	FROM ledger_entries e, work_plans p JOIN orgs po ON po.id = p.org_id
+//	WHERE p.id = $1 AND e.status = 'verified' AND e.replaced_by IS NULL
+//	  AND e.metric IN (SELECT metric FROM plan_targets WHERE plan_id = $1)
+//	  AND starts_with(e.org_path, po.path) AND extract(year FROM e.on_date) = p.year
 func planFacts(ctx context.Context, tx pgx.Tx, planID int64) ([]portal.Fact, error) {
 	rows, err := tx.Query(ctx, `SELECT r.reported_on, t.metric, v.value, true
 		FROM plan_progress r JOIN plan_progress_values v ON v.report_id = r.id JOIN plan_targets t ON t.id = v.target_id
@@ -612,7 +616,7 @@ func checkPeople(ctx context.Context, tx pgx.Tx, ids []int64, orgPath string) er
 	}
 	for _, id := range ids {
 		if !members[id] {
-			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"people": "task.person_outside"}}
+			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"people": "plantask.person_outside"}}
 		}
 	}
 	return nil
@@ -679,7 +683,7 @@ func writeTask(ctx context.Context, tx pgx.Tx, planID, taskID int64, in portal.T
 		_, err = tx.Exec(ctx, `UPDATE plan_tasks SET section_id = $2, number = $3, title = $4, description = $5, version = version + 1
 			WHERE id = $1`, taskID, in.SectionID, in.Number, in.Title, in.Description)
 	}
-	if err = uniqueAs(err, "plan_tasks_plan_id_number_key", "number", "task.number_taken"); err != nil {
+	if err = uniqueAs(err, "plan_tasks_plan_id_number_key", "number", "plantask.number_taken"); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM plan_task_people WHERE task_id = $1`, taskID); err != nil {
@@ -712,7 +716,7 @@ func writeTask(ctx context.Context, tx pgx.Tx, planID, taskID int64, in portal.T
 		return 0, err
 	}
 	if used > 0 {
-		return 0, portal.Errorf(portal.EINVALID, "target.has_progress")
+		return 0, portal.Errorf(portal.EINVALID, "plantarget.has_progress")
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM plan_targets WHERE task_id = $1 AND NOT id = ANY($2)`, taskID, keep); err != nil {
 		return 0, err
@@ -728,7 +732,7 @@ func writeTask(ctx context.Context, tx pgx.Tx, planID, taskID int64, in portal.T
 			_, err = tx.Exec(ctx, `INSERT INTO plan_targets (plan_id, task_id, position, metric, label, comparator, value, unit)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, planID, taskID, i+1, t.Metric, t.Label, t.Comparator, t.Value, t.Unit)
 		}
-		if err = uniqueAs(err, "plan_targets_plan_id_metric_key", portal.TargetField(i, "metric"), "target.metric_taken"); err != nil {
+		if err = uniqueAs(err, "plan_targets_plan_id_metric_key", portal.TargetField(i, "metric"), "plantarget.metric_taken"); err != nil {
 			return 0, err
 		}
 	}
@@ -748,7 +752,7 @@ func (s *Store) DeleteTask(ctx context.Context, actor *portal.Actor, planID, tas
 			return portal.NotFound()
 		}
 		if _, reported := d.Latest[taskID]; reported {
-			return portal.Errorf(portal.EINVALID, "task.has_progress")
+			return portal.Errorf(portal.EINVALID, "plantask.has_progress")
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM plan_tasks WHERE id = $1`, taskID); err != nil {
 			return err
@@ -844,7 +848,7 @@ func insertScheduleItem(ctx context.Context, tx pgx.Tx, planID int64, in portal.
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO plan_schedule_items (plan_id, number, months, text, note, task_id)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, planID, in.Number, in.Months, in.Text, in.Note, nullID(in.TaskID)).Scan(&id)
-	return id, uniqueAs(err, "plan_schedule_items_plan_id_number_key", "number", "task.number_taken")
+	return id, uniqueAs(err, "plan_schedule_items_plan_id_number_key", "number", "plantask.number_taken")
 }
 
 // DeleteScheduleItem removes a line of the schedule.
@@ -899,7 +903,7 @@ func insertRecurringItem(ctx context.Context, tx pgx.Tx, planID int64, in portal
 	var id int64
 	err = tx.QueryRow(ctx, `INSERT INTO plan_recurring_items (plan_id, number, title, text, rhythms, task_id)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, planID, in.Number, in.Title, in.Text, b, nullID(in.TaskID)).Scan(&id)
-	return id, uniqueAs(err, "plan_recurring_items_plan_id_number_key", "number", "task.number_taken")
+	return id, uniqueAs(err, "plan_recurring_items_plan_id_number_key", "number", "plantask.number_taken")
 }
 
 // DeleteRecurringItem removes a year-round item.

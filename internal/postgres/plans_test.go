@@ -223,12 +223,12 @@ func TestSaveTaskRefusesBadInput(t *testing.T) {
 		field string
 		msg   string
 	}{
-		{"a responsible person outside 校团委", func(in *portal.TaskInput) { in.People = append(in.People, secretary.UserID) }, "people", "task.person_outside"},
-		{"an account that does not exist", func(in *portal.TaskInput) { in.People = []int64{999999} }, "people", "task.person_outside"},
-		{"a target without a unit", func(in *portal.TaskInput) { in.Targets[0].Unit = "" }, "t0_unit", "target.unit_required"},
-		{"an impossible percentage", func(in *portal.TaskInput) { in.Targets[0].Unit, in.Targets[0].Value = "%", 120 }, "t0_value", "target.rate_over_100"},
-		{"task 5's number", func(in *portal.TaskInput) { in.Number = 5 }, "number", "task.number_taken"},
-		{"task 5's metric", func(in *portal.TaskInput) { in.Targets[0].Metric = "posts" }, "t0_metric", "target.metric_taken"},
+		{"a responsible person outside 校团委", func(in *portal.TaskInput) { in.People = append(in.People, secretary.UserID) }, "people", "plantask.person_outside"},
+		{"an account that does not exist", func(in *portal.TaskInput) { in.People = []int64{999999} }, "people", "plantask.person_outside"},
+		{"a target without a unit", func(in *portal.TaskInput) { in.Targets[0].Unit = "" }, "t0_unit", "plantarget.unit_required"},
+		{"an impossible percentage", func(in *portal.TaskInput) { in.Targets[0].Unit, in.Targets[0].Value = "%", 120 }, "t0_value", "plantarget.rate_over_100"},
+		{"task 5's number", func(in *portal.TaskInput) { in.Number = 5 }, "number", "plantask.number_taken"},
+		{"task 5's metric", func(in *portal.TaskInput) { in.Targets[0].Metric = "posts" }, "t0_metric", "plantarget.metric_taken"},
 		{"another plan's section", func(in *portal.TaskInput) { in.SectionID = 999999 }, "section_id", "form.choose"},
 	}
 	for _, tt := range tests {
@@ -329,7 +329,7 @@ func TestPlanLifecycle(t *testing.T) {
 	if err := s.store.AddScheduleItem(ctx, tuanwei, p.ID, portal.ScheduleInput{Number: 1, Months: []int{3}, Text: "启动主题教育", TaskID: task.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.store.AddScheduleItem(ctx, tuanwei, p.ID, portal.ScheduleInput{Number: 1, Months: []int{4}, Text: "重复编号"}); portal.FieldErrors(err)["number"] != "task.number_taken" {
+	if err := s.store.AddScheduleItem(ctx, tuanwei, p.ID, portal.ScheduleInput{Number: 1, Months: []int{4}, Text: "重复编号"}); portal.FieldErrors(err)["number"] != "plantask.number_taken" {
 		t.Errorf("a schedule number twice: %v", err)
 	}
 	if err := s.store.AddRecurringItem(ctx, tuanwei, p.ID, portal.RecurringInput{Number: 1, Title: "理论学习",

@@ -35,25 +35,59 @@ func kindsOf(ss []string) []portal.OrgKind {
 }
 
 // loadProgram reads a program with its phases, tracks and themes. It checks no
-// permission: callers decide what the actor may do with it.
+// permission: callers decide what the actor may do with it. The four statements
+// go in one batch (one round trip): nearly every page about a program reads it.
 func loadProgram(ctx context.Context, tx pgx.Tx, id int64) (portal.ProgramDetail, error) {
 	var d portal.ProgramDetail
-	p, err := scanProgram(tx.QueryRow(ctx, `SELECT `+programColumns+programFrom+` WHERE p.id = $1`, id))
-	if err != nil {
-		return d, err
-	}
-	d.Program = p
-	rows, err := tx.Query(ctx, `SELECT kind, starts_on, ends_on FROM program_phases WHERE program_id = $1`, id)
-	if err != nil {
-		return d, err
-	}
-	phases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Phase, error) {
-		var ph portal.Phase
-		err := r.Scan(&ph.Kind, &ph.Starts, &ph.Ends)
-		return ph, err
+	var phases []portal.Phase
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+programColumns+programFrom+` WHERE p.id = $1`, id).QueryRow(func(row pgx.Row) error {
+		var err error
+		d.Program, err = scanProgram(row)
+		return err
 	})
-	if err != nil {
-		return d, err
+	b.Queue(`SELECT kind, starts_on, ends_on FROM program_phases WHERE program_id = $1`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		phases, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Phase, error) {
+			var ph portal.Phase
+			err := r.Scan(&ph.Kind, &ph.Starts, &ph.Ends)
+			return ph, err
+		})
+		return err
+	})
+	b.Queue(`SELECT id, program_id, name, position, quota, grant_yuan, cycle_months, eligible_kinds,
+		min_age_years, min_per_org, max_per_org, deadline, fields FROM tracks WHERE program_id = $1 ORDER BY position, id`, id).Query(
+		func(rows pgx.Rows) error {
+			var err error
+			d.Tracks, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Track, error) {
+				var t portal.Track
+				var kinds []string
+				var deadline *time.Time
+				var fields []byte
+				err := r.Scan(&t.ID, &t.ProgramID, &t.Name, &t.Position, &t.Quota, &t.GrantYuan, &t.CycleMonths, &kinds,
+					&t.MinAgeYears, &t.MinPerOrg, &t.MaxPerOrg, &deadline, &fields)
+				if err != nil {
+					return t, err
+				}
+				t.EligibleKinds = kindsOf(kinds)
+				if deadline != nil {
+					t.Deadline = *deadline
+				}
+				return t, json.Unmarshal(fields, &t.Fields)
+			})
+			return err
+		})
+	b.Queue(`SELECT id, program_id, name FROM themes WHERE program_id = $1 ORDER BY position, id`, id).Query(func(rows pgx.Rows) error {
+		var err error
+		d.Themes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Theme, error) {
+			var t portal.Theme
+			err := r.Scan(&t.ID, &t.ProgramID, &t.Name)
+			return t, err
+		})
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return portal.ProgramDetail{}, err
 	}
 	// Phases in their natural order, whatever order they were stored in.
 	for _, k := range portal.PhaseKinds {
@@ -63,40 +97,7 @@ func loadProgram(ctx context.Context, tx pgx.Tx, id int64) (portal.ProgramDetail
 			}
 		}
 	}
-	rows, err = tx.Query(ctx, `SELECT id, program_id, name, position, quota, grant_yuan, cycle_months, eligible_kinds,
-		min_age_years, min_per_org, max_per_org, deadline, fields FROM tracks WHERE program_id = $1 ORDER BY position, id`, id)
-	if err != nil {
-		return d, err
-	}
-	d.Tracks, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Track, error) {
-		var t portal.Track
-		var kinds []string
-		var deadline *time.Time
-		var fields []byte
-		err := r.Scan(&t.ID, &t.ProgramID, &t.Name, &t.Position, &t.Quota, &t.GrantYuan, &t.CycleMonths, &kinds,
-			&t.MinAgeYears, &t.MinPerOrg, &t.MaxPerOrg, &deadline, &fields)
-		if err != nil {
-			return t, err
-		}
-		t.EligibleKinds = kindsOf(kinds)
-		if deadline != nil {
-			t.Deadline = *deadline
-		}
-		return t, json.Unmarshal(fields, &t.Fields)
-	})
-	if err != nil {
-		return d, err
-	}
-	rows, err = tx.Query(ctx, `SELECT id, program_id, name FROM themes WHERE program_id = $1 ORDER BY position, id`, id)
-	if err != nil {
-		return d, err
-	}
-	d.Themes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Theme, error) {
-		var t portal.Theme
-		err := r.Scan(&t.ID, &t.ProgramID, &t.Name)
-		return t, err
-	})
-	return d, err
+	return d, nil
 }
 
 // ProgramDetailFor returns a program with its tracks and themes to those who may
@@ -129,7 +130,7 @@ func (s *Store) ScopeColleges(ctx context.Context, actor *portal.Actor, programI
 			return portal.NotFound()
 		}
 		rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.kind = 'college' AND o.active
-			AND (o.path LIKE $1 OR $2 LIKE o.path || '%') ORDER BY o.name`, d.ScopePath+"%", d.ScopePath)
+			AND (o.path LIKE $1 OR o.id = ANY (path_ids($2))) ORDER BY o.name`, d.ScopePath+"%", d.ScopePath)
 		if err != nil {
 			return err
 		}

@@ -1284,10 +1284,15 @@ func (s *Store) Finalize(ctx context.Context, actor *portal.Actor, roundID int64
 					if dc.AppID != 0 {
 						appID = &dc.AppID
 					}
-					if _, err := tx.Exec(ctx, `INSERT INTO projects (application_id, program_id, track_id, org_id, org_path, title, grant_yuan,
-						starts_on, ends_on, auto_recognised, round_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+					var projectID int64
+					if err := tx.QueryRow(ctx, `INSERT INTO projects (application_id, program_id, track_id, org_id, org_path, title, grant_yuan,
+						starts_on, ends_on, auto_recognised, round_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 						appID, d.ID, dc.TrackID, dc.OrgID, dc.OrgPath, dc.Title, t.GrantYuan, start, portal.CycleEnd(start, t.CycleMonths),
-						dc.Auto, roundID); err != nil {
+						dc.Auto, roundID).Scan(&projectID); err != nil {
+						return err
+					}
+					// Milestones from the checklist and the plan, people responsible (projects.go).
+					if err := setupProject(ctx, tx, projectID); err != nil {
 						return err
 					}
 				}

@@ -84,7 +84,10 @@ func (s *Store) SeedDemo(ctx context.Context) (bool, error) {
 	}
 	// The demo applications go through the store's own methods, each its own
 	// transaction, after the school and its programs exist.
-	return true, s.seedApplications(ctx)
+	if err := s.seedApplications(ctx); err != nil {
+		return true, err
+	}
+	return true, s.seedProjects(ctx) // seedprojects.go
 }
 
 func seedOrg(ctx context.Context, tx pgx.Tx, d demo.Org, parent portal.Org, ids map[string]portal.Org) error {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -129,6 +130,33 @@ func likeScope(paths []string) []string {
 		out[i] = p + "%"
 	}
 	return out
+}
+
+// underScope is an SQL condition: the path in column col lies in the subtree of
+// the org path base (an SQL expression, such as s.p for a scope joined as
+// unnest($n::text[]) s(p), or o.path). Scopes from Actor.RoleScope are org paths,
+// not LIKE patterns, never nested in each other, so that such a join adds no
+// duplicates. Unlike col LIKE ANY(patterns), which no index serves, it is a range,
+// [base, base with its last '/' turned into '0'), that a text_pattern_ops index on
+// col serves (migrations/00006_scale.sql). An empty scope matches nothing.
+func underScope(col, base string) string {
+	return col + ` ~>=~ ` + base + ` AND ` + col + ` ~<~ (left(` + base + `, -1) || '0')`
+}
+
+// inScope is an SQL condition: the path in column col lies in one of the subtrees
+// of paths (Actor.RoleScope), one range per path as in underScope, each bound a
+// parameter appended to args, so that the server plans it knowing the values. An
+// empty scope matches nothing.
+func inScope(col string, paths []string, args *[]any) string {
+	if len(paths) == 0 {
+		return "false"
+	}
+	var conds []string
+	for _, p := range paths {
+		*args = append(*args, p, p[:len(p)-1]+"0")
+		conds = append(conds, fmt.Sprintf("%s ~>=~ $%d AND %s ~<~ $%d", col, len(*args)-1, col, len(*args)))
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
 }
 
 // Page is one page of a keyset-paginated list: Items, and the cursor of the next page (0 when last).

@@ -589,22 +589,11 @@ func (s *Server) renderProgramApps(w http.ResponseWriter, r *http.Request, statu
 	a := actorFrom(r.Context())
 	f := appFilterFromQuery(r)
 	f.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	list, err := s.store.ProgramApplications(r.Context(), a, pid, f)
+	list, err := s.store.ProgramAppsPage(r.Context(), a, pid, f)
 	if err != nil {
 		return err
 	}
-	d, err := s.store.ProgramDetailFor(r.Context(), a, pid)
-	if err != nil {
-		return err
-	}
-	missing, err := s.store.MissingApplicants(r.Context(), a, pid)
-	if err != nil {
-		return err
-	}
-	colleges, err := s.store.ScopeColleges(r.Context(), a, pid)
-	if err != nil {
-		return err
-	}
+	d, missing, colleges := list.Program, list.Missing, list.Colleges
 	q := r.URL.Query()
 	q.Del("after")
 	v := web.ProgramAppsView{Program: d, Items: list.Items, Next: list.Next, Query: q, Total: list.Total, Missing: missing,

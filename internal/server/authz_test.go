@@ -134,6 +134,85 @@ func authzTable() []authzRow {
 		{route: "GET /reviews/{id}/files/{fid}", path: "/reviews/{sheet}/files/{sheetfile}", want: [9]int{see, nf, nf, nf, nf, nf, nf, ok, nf}, anonTo: "/login"},
 		{route: "POST /reviews/{id}", path: "/reviews/{sheet}", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, nf, nf, nf, nf, cfl, nf}, anonTo: "/login"},
 		{route: "POST /reviews/{id}/decline", path: "/reviews/{sheet}/decline", form: url.Values{"kind": {"decline"}}, want: [9]int{see, nf, nf, nf, nf, nf, nf, bad, nf}, anonTo: "/login"},
+		// Work plans and assessments. {plan} is 校团委's plan of seed 001 (tuanwei manages
+		// it; the leader reads it), {ptask} its task 5, {psection} a section with tasks;
+		// {asystem}, {around} and {aorg} are 校关工委's indicator system, this year's round
+		// (reviewer1 is an assessor) and 经济管理学院关工委; {grading} 校团委's branch grading.
+		{route: "GET /plans", path: "/plans", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /plans/mine", path: "/plans/mine", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /plans/new", path: "/plans/new", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/new", path: "/plans/new", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /plans/{id}", path: "/plans/{plan}", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /plans/{id}/edit", path: "/plans/{plan}/edit", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/edit", path: "/plans/{plan}/edit", form: url.Values{"version": {"1"}}, want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/status", path: "/plans/{plan}/status", form: url.Values{"status": {"draft"}, "version": {"1"}}, want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/sections", path: "/plans/{plan}/sections", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/sections/{sid}/delete", path: "/plans/{plan}/sections/{psection}/delete", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /plans/{id}/tasks/new", path: "/plans/{plan}/tasks/new", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/tasks/new", path: "/plans/{plan}/tasks/new", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /plans/{id}/tasks/{tid}", path: "/plans/{plan}/tasks/{ptask}", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /plans/{id}/tasks/{tid}/edit", path: "/plans/{plan}/tasks/{ptask}/edit", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/tasks/{tid}/edit", path: "/plans/{plan}/tasks/{ptask}/edit", form: url.Values{"version": {"1"}}, want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		// Task 5 has progress reports: it stays.
+		{route: "POST /plans/{id}/tasks/{tid}/delete", path: "/plans/{plan}/tasks/{ptask}/delete", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/tasks/{tid}/progress", path: "/plans/{plan}/tasks/{ptask}/progress", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/schedule", path: "/plans/{plan}/schedule", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/recurring", path: "/plans/{plan}/recurring", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /plans/{id}/print", path: "/plans/{plan}/print", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /plans/{id}/month", path: "/plans/{plan}/month", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /plans/{id}/supervision", path: "/plans/{plan}/supervision", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /plans/{id}/export.xlsx", path: "/plans/{plan}/export.xlsx", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "GET /assessments", path: "/assessments", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /assessments/systems/new", path: "/assessments/systems/new", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /assessments/systems/new", path: "/assessments/systems/new", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /assessments/systems/{id}", path: "/assessments/systems/{asystem}", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		// The seeded system is in use: its edit form sends the administrator back to it.
+		{route: "GET /assessments/systems/{id}/edit", path: "/assessments/systems/{asystem}/edit", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /assessments/systems/{id}/edit", path: "/assessments/systems/{asystem}/edit", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /assessments/rounds/new", path: "/assessments/rounds/new", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /assessments/rounds/new", path: "/assessments/rounds/new", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /assessments/rounds/{id}", path: "/assessments/rounds/{around}", want: [9]int{see, ok, nf, nf, nf, nf, nf, ok, ok}, anonTo: "/login"},
+		{route: "POST /assessments/rounds/{id}/status", path: "/assessments/rounds/{around}/status", form: url.Values{"status": {"open"}, "version": {"1"}}, want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /assessments/rounds/{id}/orgs/{oid}", path: "/assessments/rounds/{around}/orgs/{aorg}", want: [9]int{see, ok, nf, nf, nf, nf, nf, ok, ok}, anonTo: "/login"},
+		{route: "POST /assessments/rounds/{id}/orgs/{oid}/self", path: "/assessments/rounds/{around}/orgs/{aorg}/self", want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /assessments/rounds/{id}/orgs/{oid}/score", path: "/assessments/rounds/{around}/orgs/{aorg}/score", want: [9]int{see, nf, nf, nf, nf, nf, nf, cfl, nf}, anonTo: "/login"},
+		{route: "GET /assessments/gradings/new", path: "/assessments/gradings/new", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /assessments/gradings/new", path: "/assessments/gradings/new", want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /assessments/gradings/{id}", path: "/assessments/gradings/{grading}", want: [9]int{see, ok, ok, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "POST /assessments/gradings/{id}/grades", path: "/assessments/gradings/{grading}/grades", want: [9]int{see, cfl, cfl, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		// One five-star branch too many: confirming is refused.
+		{route: "POST /assessments/gradings/{id}/confirm", path: "/assessments/gradings/{grading}/confirm", form: url.Values{"version": {"1"}}, want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		// Projects, ledgers and supervision. {project} is the 焦裕禄班 first-batch project
+		// of 机械2301班 (running; the counselor keeps its ledger, the supervisor verifies);
+		// {entry} its entry waiting for verification, written by the class secretary;
+		// {milestone} one of its milestones, {evidence} a file of it; {jprogram} the 2024
+		// 焦裕禄班 program; {class} the class.
+		{route: "GET /workbench", path: "/workbench", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /dashboard", path: "/dashboard", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /cases", path: "/cases", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /projects", path: "/projects", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /projects/{id}", path: "/projects/{project}", want: [9]int{see, ok, nf, nf, nf, ok, ok, nf, ok}, anonTo: "/login"},
+		{route: "GET /projects/{id}/ledger.xlsx", path: "/projects/{project}/ledger.xlsx", want: [9]int{see, ok, nf, nf, nf, ok, ok, nf, ok}, anonTo: "/login"},
+		{route: "GET /projects/{id}/ledger/new", path: "/projects/{project}/ledger/new", want: [9]int{see, nf, nf, nf, nf, ok, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/ledger", path: "/projects/{project}/ledger", want: [9]int{see, nf, nf, nf, nf, bad, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/milestones", path: "/projects/{project}/milestones", want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/supervision", path: "/projects/{project}/supervision", want: [9]int{see, nf, nf, nf, nf, nf, bad, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/disbursements", path: "/projects/{project}/disbursements", want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/expenses", path: "/projects/{project}/expenses", want: [9]int{see, nf, nf, nf, nf, bad, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/outcome", path: "/projects/{project}/outcome", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /projects/{id}/case", path: "/projects/{project}/case", want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /projects/{id}/reports/{stage}", path: "/projects/{project}/reports/final", want: [9]int{see, ok, nf, nf, nf, ok, ok, nf, ok}, anonTo: "/login"},
+		{route: "POST /projects/{id}/reports/{stage}", path: "/projects/{project}/reports/final", form: url.Values{"version": {"99"}}, want: [9]int{see, nf, nf, nf, nf, cfl, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /milestones/{id}", path: "/milestones/{milestone}", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, nf, nf, cfl, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /ledger/{id}", path: "/ledger/{entry}", want: [9]int{see, ok, nf, nf, nf, ok, ok, nf, ok}, anonTo: "/login"},
+		{route: "GET /ledger/{id}/edit", path: "/ledger/{entry}/edit", want: [9]int{see, nf, nf, nf, nf, ok, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /ledger/{id}/edit", path: "/ledger/{entry}/edit", form: url.Values{"version": {"0"}}, want: [9]int{see, nf, nf, nf, nf, cfl, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /ledger/{id}/review", path: "/ledger/{entry}/review", form: url.Values{"version": {"0"}, "verdict": {"verify"}}, want: [9]int{see, nf, nf, nf, nf, nf, cfl, nf, nf}, anonTo: "/login"},
+		{route: "GET /evidence/{id}", path: "/evidence/{evidence}", want: [9]int{see, ok, nf, nf, nf, ok, ok, nf, ok}, anonTo: "/login"},
+		{route: "GET /programs/{id}/rules", path: "/programs/{jprogram}/rules", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, ok}, anonTo: "/login"},
+		{route: "POST /programs/{id}/rules", path: "/programs/{jprogram}/rules", want: [9]int{see, nf, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "GET /programs/{id}/ledger.xlsx", path: "/programs/{jprogram}/ledger.xlsx", want: [9]int{see, ok, nf, nf, nf, ok, ok, nf, ok}, anonTo: "/login"},
+		{route: "GET /orgs/{id}/profile", path: "/orgs/{class}/profile", want: [9]int{see, ok, nf, nf, nf, ok, ok, ok, ok}, anonTo: "/login"},
 		// State changes that succeed for the administrator come last, so that they do
 		// not change what the rows above see.
 		{route: "POST /users/{id}/grants/{gid}/revoke", path: "/users/{user}/grants/{grant}/revoke", want: [9]int{see, see, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
@@ -147,6 +226,8 @@ func authzTable() []authzRow {
 		{route: "POST /rounds/{id}/assign", path: "/rounds/{round}/assign", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /rounds/{id}/remind", path: "/rounds/{round}/remind", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /rounds/{id}/presentation", path: "/rounds/{round}/presentation", want: [9]int{see, nf, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/schedule/{iid}/delete", path: "/plans/{plan}/schedule/{pline}/delete", want: [9]int{see, see, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /plans/{id}/recurring/{iid}/delete", path: "/plans/{plan}/recurring/{precur}/delete", want: [9]int{see, see, see, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /notifications/read", path: "/notifications/read", want: [9]int{see, see, see, see, see, see, see, see, see}, anonTo: "/login"},
 		{route: "POST /logout", path: "/logout", want: [9]int{see, see, see, see, see, see, see, see, see}},
 	}
@@ -266,12 +347,16 @@ func (a *testApp) fill(t *testing.T) func(string) string {
 		t.Fatal(err)
 	}
 	pubID, objectionID := a.publishedRound(t, programID, trackID)
+	project := a.projectIDs(t) // projects_test.go
 	r := strings.NewReplacer("{round}", fmt.Sprint(roundID), "{sheet}", fmt.Sprint(sheetID), "{sheetfile}", fmt.Sprint(attachmentID),
 		"{pubround}", fmt.Sprint(pubID), "{objection}", fmt.Sprint(objectionID),
 		"{app}", fmt.Sprint(appID), "{draft}", fmt.Sprint(draftID), "{attachment}", fmt.Sprint(attachmentID),
 		"{org}", fmt.Sprint(orgID), "{user}", fmt.Sprint(a.users["secretary"]), "{grant}", fmt.Sprint(grantID),
-		"{program}", fmt.Sprint(programID), "{track}", fmt.Sprint(trackID), "{theme}", fmt.Sprint(themeID))
-	return r.Replace
+		"{program}", fmt.Sprint(programID), "{track}", fmt.Sprint(trackID), "{theme}", fmt.Sprint(themeID),
+		"{project}", project["project"], "{entry}", project["entry"], "{milestone}", project["milestone"],
+		"{evidence}", project["evidence"], "{jprogram}", project["jprogram"], "{class}", project["class"])
+	plans := a.planPlaceholders(t)
+	return func(s string) string { return plans.Replace(r.Replace(s)) }
 }
 
 // publishedRound runs a second approval round of the program through the store to

@@ -34,6 +34,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		case portal.RoleManager:
 			ws.Count, ws.Label = counts.ToReceive, "home.count.to_receive"
 			ws.Links = []web.Link{{Label: "nav.programs", Href: "/programs"}}
+		case portal.RoleCounselor, portal.RoleSupervisor:
+			ws.Links = []web.Link{{Label: "nav.workbench", Href: "/workbench"}, {Label: "nav.dashboard", Href: "/dashboard"}}
 		case portal.RoleViewer:
 			ws.Links = []web.Link{{Label: "nav.programs", Href: "/programs"}, {Label: "nav.orgs", Href: "/orgs"}}
 		default:

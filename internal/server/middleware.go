@@ -188,16 +188,9 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 			http.Redirect(w, r, target, http.StatusSeeOther)
 			return
 		}
-		if r.URL.Path != "/account/password" {
-			must, err := s.store.MustChangePassword(r.Context(), a.UserID)
-			if err != nil {
-				s.handleError(w, r, err)
-				return
-			}
-			if must {
-				http.Redirect(w, r, "/account/password", http.StatusSeeOther)
-				return
-			}
+		if r.URL.Path != "/account/password" && a.MustChangePassword {
+			http.Redirect(w, r, "/account/password", http.StatusSeeOther)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

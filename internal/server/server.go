@@ -34,6 +34,9 @@ type Options struct {
 	ImportMaxBytes int64
 	// UploadMaxBytes bounds an attachment.
 	UploadMaxBytes int64
+	// Bench registers the benchmark's baseline route (GET /bench/fortunes, see
+	// bench.go). Only `portal bench` sets it; production and tests never do.
+	Bench bool
 }
 
 // DefaultOptions are the options used where a field is zero.
@@ -71,6 +74,7 @@ func New(store *postgres.Store, log *slog.Logger, opt Options) *Server {
 	}
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(store.Pool(), 30*time.Minute)
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = opt.SessionLifetime
 	// No scs IdleTimeout: it would write the session on every request. Idle expiry is
 	// enforced in loadActor with a timestamp refreshed at most every few minutes.

@@ -1,0 +1,254 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campusorg/portal/internal/portal"
+)
+
+// reminderLock is the advisory lock key of the reminder job: whichever instance
+// holds it runs the job; the others skip that turn.
+const reminderLock = 7310055
+
+// ReminderRun reports one turn of the reminder job: whether this instance ran it
+// (another may hold the lock) and how many messages it posted.
+type ReminderRun struct {
+	Ran  bool
+	Sent int
+}
+
+// reminder is one message of the job, under its keys: it is posted when at least
+// one key is new, and when countArg is set, the count of new keys fills that
+// argument (a message about several milestones at once).
+type reminder struct {
+	keys     []string
+	users    []int64
+	msg      string
+	link     string
+	args     []any
+	countArg int // index+1 of the argument taking the count of new keys; 0: none
+}
+
+// RunReminders runs one turn of the reminder job in one transaction, if no other
+// instance is running it (pg_try_advisory_xact_lock): it finds overdue milestones
+// (reminded weekly to the people responsible, and escalated once to the program's
+// managers after the program's escalation days), milestones and reports due soon,
+// months that missed their showcases, ledgers left too long, and entries waiting
+// for verification (a daily digest to each supervisor), and posts each message in
+// the portal once: every reminder has a key, kept in reminders_sent, unique per
+// reminder and period.
+func (s *Store) RunReminders(ctx context.Context) (ReminderRun, error) {
+	var run ReminderRun
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(reminderLock)).Scan(&run.Ran); err != nil || !run.Ran {
+			return err
+		}
+		today := s.todayDay()
+		var all []reminder
+		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.status IN ('running', 'rectify') ORDER BY pr.id`)
+		if err != nil {
+			return err
+		}
+		projects, err := collectProjects(rows)
+		if err != nil {
+			return err
+		}
+		for _, p := range projects {
+			rs, err := s.projectReminders(ctx, tx, p, today)
+			if err != nil {
+				return err
+			}
+			all = append(all, rs...)
+		}
+		rs, err := verificationDigests(ctx, tx, today)
+		if err != nil {
+			return err
+		}
+		all = append(all, rs...)
+		for _, r := range all {
+			if len(r.users) == 0 {
+				continue
+			}
+			fresh := 0
+			for _, k := range r.keys {
+				tag, err := tx.Exec(ctx, `INSERT INTO reminders_sent (key) VALUES ($1) ON CONFLICT DO NOTHING`, k)
+				if err != nil {
+					return err
+				}
+				fresh += int(tag.RowsAffected())
+			}
+			if fresh == 0 {
+				continue // sent before, by this instance or another
+			}
+			if r.countArg > 0 {
+				r.args[r.countArg-1] = fresh
+			}
+			if err := notifyLink(ctx, tx, r.users, r.msg, r.link, r.args...); err != nil {
+				return err
+			}
+			run.Sent++
+		}
+		if run.Sent == 0 {
+			return nil
+		}
+		return audit(ctx, tx, system, "reminders.send", "reminder", 0, "/", nil, map[string]int{"sent": run.Sent})
+	})
+	return run, err
+}
+
+// projectReminders works out the reminders of one open project on today.
+func (s *Store) projectReminders(ctx context.Context, tx pgx.Tx, p portal.Project, today time.Time) ([]reminder, error) {
+	var out []reminder
+	prog, err := loadProgram(ctx, tx, p.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := loadRules(ctx, tx, p.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := projectMilestones(ctx, tx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := projectEntries(ctx, tx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := projectReports(ctx, tx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	people, err := responsible(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	managers, err := usersWithRoleCovering(ctx, tx, portal.RoleManager, p.OwnerPath)
+	if err != nil {
+		return nil, err
+	}
+	link := projectLink(p.ID)
+	day := func(t time.Time) string { return t.Format("2006-01-02") }
+	// Overdue milestones: one message a week to the people responsible while the
+	// cycle runs (and a month after it), naming the longest overdue; each milestone
+	// overdue past the escalation days goes up to the managers once, in one message
+	// per project and run.
+	overdue := portal.OverdueMilestones(ms, today, rules.EscalateDays)
+	if len(overdue) > 0 && !today.After(portal.DateOf(p.Ends).AddDate(0, 1, 0)) {
+		week := today.Unix() / (7 * 24 * 3600)
+		o := overdue[0]
+		out = append(out, reminder{keys: []string{fmt.Sprintf("overdue:%d:%d", p.ID, week)}, users: people,
+			msg: "remind.overdue", link: link, args: []any{p.Title, len(overdue), o.Milestone.Title, o.Days}})
+	}
+	var escalate []string
+	for _, o := range overdue {
+		if o.Escalate {
+			escalate = append(escalate, fmt.Sprintf("escalate:%d", o.Milestone.ID))
+		}
+	}
+	if len(escalate) > 0 {
+		out = append(out, reminder{keys: escalate, users: managers, msg: "remind.escalated", link: link,
+			args: []any{p.Title, p.OrgName, 0, rules.EscalateDays}, countArg: 3})
+	}
+	for _, m := range portal.DueSoon(ms, today, rules.RemindDays) {
+		out = append(out, reminder{keys: oneKey("due:%d:%s", m.ID, day(m.Due)), users: people,
+			msg: "remind.due_soon", link: link, args: []any{p.Title, m.Title, day(m.Due)}})
+	}
+	comp := portal.Compliance(rules, p.Starts, p.Ends, today, entryDays(entries))
+	// The month that ended last: its missed showcases are told once.
+	lastMonth := portal.MonthOf(today.AddDate(0, 0, -today.Day()))
+	for _, c := range comp {
+		if c.Month == lastMonth && c.ShowcaseMissed {
+			out = append(out, reminder{keys: oneKey("showcase:%d:%s", p.ID, c.Month), users: people,
+				msg: "remind.showcase_missed", link: link, args: []any{p.Title, c.Month.String(), c.Showcases, c.ShowcaseNeed}})
+		}
+	}
+	if rules.LedgerEveryDays > 0 && p.InCycle(today) {
+		days := entryDays(entries)
+		if n := portal.DaysSinceEntry(p.Starts, today, days); n >= rules.LedgerEveryDays {
+			// Once per silence: the key is the day the ledger went quiet.
+			since := today.AddDate(0, 0, -n)
+			out = append(out, reminder{keys: oneKey("ledger_gap:%d:%s", p.ID, day(since)), users: people,
+				msg: "remind.ledger_gap", link: link, args: []any{p.Title, n}})
+		}
+	}
+	for _, st := range []portal.Stage{portal.StageMidterm, portal.StageFinal} {
+		ph, ok := portal.ReportPhase(prog.Program, st)
+		if !ok || reports[st].Status == "submitted" || reports[st].Outcome != "" {
+			continue
+		}
+		ends := portal.DateOf(ph.Ends)
+		if left := int(ends.Sub(today).Hours() / 24); left >= 0 && left <= rules.RemindDays && !today.Before(portal.DateOf(ph.Starts)) {
+			users := []int64{p.SecretaryID}
+			if p.SecretaryID == 0 {
+				users = people
+			}
+			out = append(out, reminder{keys: oneKey("report:%d:%s", p.ID, st), users: users,
+				msg: "remind.report_due." + string(st), link: fmt.Sprintf("/projects/%d/reports/%s", p.ID, st), args: []any{p.Title, day(ends)}})
+		}
+	}
+	if p.Status == portal.ProjectRectify && !p.RectifyBy.IsZero() {
+		by := portal.DateOf(p.RectifyBy)
+		if left := int(by.Sub(today).Hours() / 24); left >= 0 && left <= rules.RemindDays {
+			out = append(out, reminder{keys: oneKey("rectify:%d:%s", p.ID, day(by)), users: people,
+				msg: "remind.rectify_due", link: link, args: []any{p.Title, day(by)}})
+		}
+	}
+	return out, nil
+}
+
+// verificationDigests tells each supervisor, once a day, how many entries wait for
+// her verification.
+func verificationDigests(ctx context.Context, tx pgx.Tx, today time.Time) ([]reminder, error) {
+	rows, err := tx.Query(ctx, `SELECT g.user_id, count(DISTINCT e.id) FROM role_grants g
+		JOIN orgs o ON o.id = g.org_id JOIN users u ON u.id = g.user_id
+		JOIN ledger_entries e ON e.org_path LIKE o.path || '%' AND e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> g.user_id
+		JOIN projects pr ON pr.id = e.project_id AND pr.status IN ('running', 'rectify')
+		WHERE g.role = 'supervisor' AND u.active GROUP BY g.user_id ORDER BY g.user_id`)
+	if err != nil {
+		return nil, err
+	}
+	type waiting struct {
+		User  int64
+		Count int
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[waiting])
+	if err != nil {
+		return nil, err
+	}
+	var out []reminder
+	for _, w := range list {
+		out = append(out, reminder{keys: oneKey("verify:%d:%s", w.User, today.Format("2006-01-02")), users: []int64{w.User},
+			msg: "remind.verify", link: "/workbench", args: []any{w.Count}})
+	}
+	return out, nil
+}
+
+// ReminderLoop runs the reminder job every interval until ctx ends; with several
+// instances only one runs each turn. Errors are logged, and the next turn tries again.
+func (s *Store) ReminderLoop(ctx context.Context, log *slog.Logger, every time.Duration) {
+	t := time.NewTimer(30 * time.Second) // let the instance finish starting
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		run, err := s.RunReminders(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("reminders", "err", err)
+		case run.Sent > 0:
+			log.Info("reminders sent", "messages", run.Sent)
+		}
+		t.Reset(every)
+	}
+}
+
+func oneKey(format string, args ...any) []string { return []string{fmt.Sprintf(format, args...)} }

@@ -1,0 +1,41 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/campusorg/portal/internal/portal"
+	"github.com/campusorg/portal/web"
+)
+
+// workbench is the one page of counselors, secretaries and supervisors.
+func (s *Server) workbench(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	wb, err := s.store.Workbench(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	v := web.WorkbenchView{W: wb, IsCounselor: a.Has(portal.RoleCounselor),
+		IsSupervisor: a.Has(portal.RoleSupervisor) || len(wb.Waiting) > 0}
+	return s.page(w, r, web.WorkbenchPage(s.chrome(r, "nav.workbench", "workbench.title"), v))
+}
+
+// dashboard is the overview of a program's projects for managers, colleges and
+// school leaders.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	programID, _ := strconv.ParseInt(q.Get("program"), 10, 64)
+	collegeID, _ := strconv.ParseInt(q.Get("college"), 10, 64)
+	d, err := s.store.Dashboard(r.Context(), actorFrom(r.Context()), programID, collegeID)
+	if err != nil {
+		return err
+	}
+	v := web.ProjDashboardView{D: d}
+	for _, p := range d.Programs {
+		v.Programs = append(v.Programs, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title + " " + p.Batch + " " + strconv.Itoa(p.Year)})
+	}
+	for _, c := range d.Colleges {
+		v.Colleges = append(v.Colleges, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
+	}
+	return s.page(w, r, web.ProjDashboardPage(s.chrome(r, "nav.dashboard", "dashboard.title"), v))
+}
