@@ -73,7 +73,7 @@ func TestEveryKeyHasBothLanguages(t *testing.T) {
 var keyLike = regexp.MustCompile(`"([a-z]+\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\.?)"`)
 
 // notKeys are key-shaped literals that are not messages: file names and SQL.
-var notKeys = regexp.MustCompile(`\.(css|js|svg|xlsx|csv|go|sql|html|txt|pdf)$|^(o|u|g|h|c|p|x|a)\.`)
+var notKeys = regexp.MustCompile(`\.(css|js|svg|xlsx|csv|go|sql|html|txt|pdf)$|^(o|u|g|h|c|p|x|a|s)\.`)
 
 // TestCodeUsesOnlyKnownKeys finds every key-shaped string in the application code
 // and checks it is in the catalogue, directly or as an audit action ("audit." + action).

@@ -500,6 +500,12 @@ func restore(ctx context.Context, conns []*pgx.Conn, s saved, replica bool, logf
 			logf("scale: foreign keys of %s in %s", t, el.Round(10*time.Millisecond))
 		}
 	}
+	if replica {
+		// The rows went in with triggers off: rebuild what they keep up to date.
+		if _, err := conns[0].Exec(ctx, `SELECT refresh_application_counts()`); err != nil {
+			return fmt.Errorf("scale: application counts: %w", err)
+		}
+	}
 	return nil
 }
 
