@@ -20,6 +20,17 @@ test: browser ## Vet, check generated files, run every test (database and browse
 	PORTAL_DATA_DIR=$(TEST_DATA_DIR) $(GO) run ./cmd/portal db stop >/dev/null 2>&1; \
 	exit $$status
 
+SCALE ?= province
+
+.PHONY: bench
+bench: build ## Generate the SCALE data set (default province; timed) and measure the portal against the baseline into docs/benchmarks.md.
+	./bin/portal seed -scale $(SCALE)
+	./bin/portal bench -out docs/benchmarks.md
+
+.PHONY: bench-again
+bench-again: build ## Measure again on the data set of the last `make bench` (no new generation).
+	./bin/portal bench -out docs/benchmarks.md
+
 .PHONY: browser
 browser: ## Install Debian's chromium for the browser tests when it is missing.
 	@if ! command -v chromium >/dev/null 2>&1; then \

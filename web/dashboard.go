@@ -10,7 +10,6 @@ import (
 type ProjDashboardView struct {
 	D        postgres.Dashboard
 	Programs []Option
-	Colleges []Option
 }
 
 // open returns how many projects are running or rectifying.
@@ -23,42 +22,36 @@ func (v ProjDashboardView) completed() int {
 	return v.D.ByStatus[portal.ProjectPassed] + v.D.ByStatus[portal.ProjectExcellent]
 }
 
-// escalated counts the overdue milestones gone up to the manager.
-func (v ProjDashboardView) escalated() int {
-	n := 0
-	for _, o := range v.D.Overdue {
-		if o.Escalate {
-			n++
-		}
-	}
-	return n
-}
-
-// dashboardURL returns the dashboard of a program (and college).
-func dashboardURL(programID, collegeID int64) string {
+// dashboardURL returns the dashboard of a program under an organization (0: the
+// default focus).
+func dashboardURL(programID, orgID int64) string {
 	u := "/dashboard?program=" + itoa(programID)
-	if collegeID != 0 {
-		u += "&college=" + itoa(collegeID)
+	if orgID != 0 {
+		u += "&org=" + itoa(orgID)
 	}
 	return u
 }
 
-// collegeLedgerURL returns the creation ledger export of a program (and college).
+// shareClass is the heat map's class of a group's month: how many of its running
+// projects updated their ledger.
+func shareClass(c postgres.GroupCell) string {
+	switch share := c.Share(); {
+	case share < 0:
+		return ""
+	case share >= 80:
+		return "h1"
+	case share >= 50:
+		return "h2"
+	default:
+		return "h3"
+	}
+}
+
+// collegeLedgerURL returns the creation ledger export of a program (and organization).
 func collegeLedgerURL(programID, collegeID int64) string {
 	u := programURL(programID) + "/ledger.xlsx"
 	if collegeID != 0 {
 		u += "?college=" + itoa(collegeID)
 	}
 	return u
-}
-
-// maxOverdueRows bounds the overdue list on the dashboard (the longest overdue first).
-const maxOverdueRows = 30
-
-// firstOverdue returns the overdue milestones the dashboard lists.
-func firstOverdue(list []postgres.OverdueRow) []postgres.OverdueRow {
-	if len(list) > maxOverdueRows {
-		return list[:maxOverdueRows]
-	}
-	return list
 }

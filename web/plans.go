@@ -193,6 +193,39 @@ func planFig(x float64) string {
 	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
+// planLedgerText writes a ledger-fed target's share of the ledger ("台账12条，计12次"),
+// shown beside the reported figures so that nobody counts an entry by hand again;
+// "" for a target the ledger does not feed.
+func planLedgerText(ctx context.Context, d portal.PlanDetail, x portal.Target) string {
+	l, ok := d.Ledger[x.Metric]
+	if !ok {
+		return ""
+	}
+	return t(ctx, "planpace.ledger", l.Verified, planFig(l.Value), x.Unit)
+}
+
+// planLedgerPending writes how many of a ledger-fed target's entries wait for
+// verification, "" when none does.
+func planLedgerPending(ctx context.Context, d portal.PlanDetail, x portal.Target) string {
+	if l := d.Ledger[x.Metric]; l.Pending > 0 {
+		return t(ctx, "planpace.ledger_pending", l.Pending)
+	}
+	return ""
+}
+
+// planLedgerHelp is the progress form's note under a ledger-fed target's value:
+// what the ledger holds, to be included in the total reported.
+func planLedgerHelp(ctx context.Context, d portal.PlanDetail, x portal.Target) string {
+	l, ok := d.Ledger[x.Metric]
+	if !ok {
+		return t(ctx, "planprogress.value_help")
+	}
+	return t(ctx, "planprogress.value_help") + " " + t(ctx, "planprogress.ledger_help", l.Verified, planFig(l.Value), x.Unit)
+}
+
+// planHasLedger reports whether any target of the plan is fed by the ledger.
+func planHasLedger(d portal.PlanDetail) bool { return len(d.Ledger) > 0 }
+
 // planTargetText writes a target as the plan does: "全年发布内容不少于200个".
 func planTargetText(ctx context.Context, x portal.Target) string {
 	return t(ctx, "plantarget.text", x.Label, t(ctx, "plancmp."+string(x.Comparator)), planFig(x.Value), x.Unit)

@@ -201,12 +201,30 @@ func milestoneEvidence(all []postgres.Evidence, id int64) []postgres.Evidence {
 // stageList is the report stages in order.
 var stageList = []portal.Stage{portal.StageMidterm, portal.StageFinal}
 
-// outcomeOptions returns the outcomes of both stages as options "stage:outcome".
-func outcomeOptions(ctx context.Context) []Option {
+// outcomeOptions returns the outcomes a manager may record directly as options
+// "stage:outcome": those of each stage whose report is in no review round of the
+// stage (portal.CheckDirectOutcome; the round records those).
+func outcomeOptions(ctx context.Context, d postgres.ProjectDetail) []Option {
 	var out []Option
-	for _, s := range stageList {
+	for _, s := range directStages(d) {
 		for _, o := range portal.StageOutcomes(s) {
 			out = append(out, Option{string(s) + ":" + string(o), t(ctx, "stage."+string(s)) + " · " + t(ctx, "outcome."+string(o))})
+		}
+	}
+	return out
+}
+
+// directStages returns the report stages at which the project page may record an
+// outcome: those with no review round of the stage holding the project's report.
+func directStages(d postgres.ProjectDetail) []portal.Stage {
+	var roundStages []portal.Stage
+	for _, r := range d.Rounds {
+		roundStages = append(roundStages, r.Stage)
+	}
+	var out []portal.Stage
+	for _, s := range stageList {
+		if portal.CheckDirectOutcome(s, roundStages) == nil {
+			out = append(out, s)
 		}
 	}
 	return out

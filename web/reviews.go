@@ -146,12 +146,53 @@ func isSelected(decision string) bool {
 // decisionTicked reports whether an item's box in a track's decision form is ticked:
 // as posted when f is that track's refused decision form (the committee's choice is
 // kept; of the results page's forms only the decision form posts a version), else as
-// decided, else when the item ranks within the quota clear of a tie on the line.
-func decisionTicked(f *Form, trackID int64, ir postgres.ItemResult) bool {
+// decided, else by default: at an approval round when the item ranks within the
+// quota clear of a tie on the line, at a mid-term or final round when its grade
+// reaches the pass line. At those rounds "as decided" is the committee's own choice
+// (RoundItem.Passed), since a rectification follows from either answer.
+func decisionTicked(f *Form, stage portal.Stage, trackID int64, ir postgres.ItemResult) bool {
 	if f != nil && f.Values.Has("version") && f.Get("track_id") == itoa(trackID) {
 		return isChecked(f, "selected", itoa(ir.Item.ID))
 	}
+	if stage != portal.StageApproval {
+		if ir.Item.Decision != "" {
+			return ir.Item.Passed
+		}
+		return ir.Grade.Reaches()
+	}
 	return isSelected(ir.Item.Decision) || (ir.Item.Decision == "" && ir.Ranked.InQuota && !ir.Ranked.OnLine)
+}
+
+// selectKey names the decision box: selecting within a quota at approval rounds,
+// passing at mid-term and final rounds.
+func selectKey(stage portal.Stage) string {
+	if stage == portal.StageApproval {
+		return "review.select"
+	}
+	return "review.select_pass"
+}
+
+// moveConfirmKey returns the confirmation asked before moving a round on; making a
+// mid-term or final round final records the projects' outcomes.
+func moveConfirmKey(r postgres.Round, next portal.RoundStatus) string {
+	if next == portal.RoundFinal && r.Stage != portal.StageApproval {
+		return "round.move_confirm.final_outcomes"
+	}
+	return "round.move_confirm." + string(next)
+}
+
+// needsRectifyDate reports whether finalizing the round asks for the day by which
+// projects must rectify: a mid-term or final round with a decision to rectify.
+func needsRectifyDate(d postgres.RoundDetail) bool {
+	if d.Round.Stage == portal.StageApproval {
+		return false
+	}
+	for _, it := range d.Items {
+		if it.Decision == string(portal.OutcomeRectify) {
+			return true
+		}
+	}
+	return false
 }
 
 // daysLeft is the whole days until t, at least 0.
@@ -179,18 +220,14 @@ func sheetDone(it postgres.RoundItem) (done, total int) {
 
 func fstr(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// gradeKey names where an item's score falls against the rubric's thresholds: the
-// excellent line, the pass line, below it; "common.unknown" before any score.
-func gradeKey(r portal.Rubric, ir postgres.ItemResult) string {
-	switch {
-	case ir.Stats.Count == 0:
+// gradeKey names where an item's score falls against the rubric's thresholds
+// (portal.Rubric.GradeOf): the excellent line, the pass line, below it;
+// "common.unknown" before any score.
+func gradeKey(ir postgres.ItemResult) string {
+	if ir.Grade == portal.GradeNone {
 		return "common.unknown"
-	case r.ExcellentAt > 0 && ir.Stats.TrimmedMean >= r.ExcellentAt && (!r.KeyFull || ir.KeyFull):
-		return "review.grade.excellent"
-	case ir.Stats.TrimmedMean >= r.PassAt:
-		return "review.grade.pass"
 	}
-	return "review.grade.below"
+	return "review.grade." + string(ir.Grade)
 }
 
 // hasKeyIndicators reports whether the rubric marks any criterion as key.

@@ -18,6 +18,7 @@ type UserView struct {
 	User      portal.User
 	GrantForm *Form
 	ResetForm *Form
+	EmailForm *Form // the address and the account's version
 	Orgs      []Option
 	IsSelf    bool
 }

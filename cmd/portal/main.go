@@ -22,6 +22,7 @@ import (
 
 	"github.com/campusorg/portal/internal/config"
 	"github.com/campusorg/portal/internal/i18n"
+	"github.com/campusorg/portal/internal/mail"
 	"github.com/campusorg/portal/internal/pgcluster"
 	"github.com/campusorg/portal/internal/postgres"
 	"github.com/campusorg/portal/internal/server"
@@ -197,6 +198,7 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 			IdleTimeout:     cfg.IdleTimeout,
 			SecureCookies:   cfg.SecureCookies,
 			UploadMaxBytes:  int64(cfg.UploadMaxMB) << 20,
+			MailEnabled:     cfg.SMTP.Enabled(),
 		})
 		hs := &http.Server{
 			Addr:              cfg.Addr,
@@ -210,6 +212,9 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 		}
 		ln, err := net.Listen("tcp", cfg.Addr)
 		if err != nil {
+			return err
+		}
+		if err := startMail(ctx, cfg, log, st); err != nil {
 			return err
 		}
 		go st.ReminderLoop(ctx, log, 5*time.Minute) // reminders; one instance at a time (a PostgreSQL lock)
@@ -226,6 +231,26 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 		defer cancel()
 		return hs.Shutdown(sctx)
 	})
+}
+
+// startMail, when an SMTP server is configured, makes the reminder job queue mail
+// and starts the sender that drains the outbox every 30 seconds (every instance
+// runs one; each mail goes to one of them). Without a server no mail is queued.
+func startMail(ctx context.Context, cfg config.Config, log *slog.Logger, st *postgres.Store) error {
+	if !cfg.SMTP.Enabled() {
+		return nil
+	}
+	sender, err := mail.NewSender(mail.Config{Addr: cfg.SMTP.Addr, User: cfg.SMTP.User, Password: cfg.SMTP.Password, From: cfg.SMTP.From})
+	if err != nil {
+		return err
+	}
+	st.Mail = mail.Compose(cfg.BaseURL)
+	send := func(ctx context.Context, m postgres.OutboxMail) error {
+		return sender.Send(ctx, mail.Message{ID: m.MessageID, To: m.To, Subject: m.Subject, Body: m.Body})
+	}
+	go st.MailLoop(ctx, log, send, 30*time.Second)
+	log.Info("mail on", "smtp", cfg.SMTP.Addr, "from", cfg.SMTP.From)
+	return nil
 }
 
 func printWelcome(w io.Writer, cfg config.Config) {

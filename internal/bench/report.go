@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/campusorg/portal/internal/scale"
 )
 
 // Machine describes where a run took place.
@@ -65,6 +67,13 @@ func DataSet(ctx context.Context, dsn string) ([][2]string, error) {
 	}
 	defer conn.Close(ctx)
 	var out [][2]string
+	made, err := scale.Made(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	if made != "" {
+		out = append(out, [2]string{"generated as", made + ";"})
+	}
 	for _, t := range []string{"orgs", "users", "applications", "projects", "review_assignments", "ledger_entries", "audit_events"} {
 		var n int64
 		if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {

@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +29,20 @@ type Config struct {
 	UploadMaxMB     int           // PORTAL_UPLOAD_MAX_MB
 	LogLevel        slog.Level    // PORTAL_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // PORTAL_LOG_FORMAT: text or json
+	SMTP            SMTP          // PORTAL_SMTP_*: where mail goes out; zero: no mail
 }
+
+// SMTP is the mail server the portal sends its reminders through. Addr is empty
+// when the portal sends no mail; then no mail is queued either.
+type SMTP struct {
+	Addr     string // PORTAL_SMTP_ADDR: host:port; port 465 speaks TLS at once, others STARTTLS when offered
+	User     string // PORTAL_SMTP_USER: PLAIN authentication when set
+	Password string // PORTAL_SMTP_PASSWORD
+	From     string // PORTAL_SMTP_FROM: the sender, "addr@host" or "Name <addr@host>"
+}
+
+// Enabled reports whether the portal sends mail.
+func (s SMTP) Enabled() bool { return s.Addr != "" }
 
 // Vars documents every variable with its default, for README and `portal help`.
 var Vars = [][3]string{
@@ -41,6 +58,10 @@ var Vars = [][3]string{
 	{"PORTAL_UPLOAD_MAX_MB", "20", "largest upload in MB"},
 	{"PORTAL_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"PORTAL_LOG_FORMAT", "text", "text or json"},
+	{"PORTAL_SMTP_ADDR", "", "mail server host:port for mail with reminders; unset: no mail"},
+	{"PORTAL_SMTP_USER", "", "user name for SMTP authentication (PLAIN, over TLS); unset: none"},
+	{"PORTAL_SMTP_PASSWORD", "", "password of PORTAL_SMTP_USER"},
+	{"PORTAL_SMTP_FROM", "", "sender address, such as 校园组织工作平台 <portal@example.edu.cn>; required with PORTAL_SMTP_ADDR"},
 }
 
 // Load reads the configuration from getenv and returns every problem at once.
@@ -108,5 +129,56 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.IdleTimeout > c.SessionLifetime && c.SessionLifetime > 0 {
 		errs = append(errs, errors.New("PORTAL_IDLE_TIMEOUT is longer than PORTAL_SESSION_LIFETIME"))
 	}
+	if getenv("PORTAL_BASE_URL") != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("PORTAL_BASE_URL=%q: want an http:// or https:// address such as https://portal.example.edu.cn", c.BaseURL))
+		}
+	}
+	// The password is taken as given (spaces may be part of it), and never printed.
+	c.SMTP = SMTP{Addr: get("PORTAL_SMTP_ADDR"), User: get("PORTAL_SMTP_USER"), Password: getenv("PORTAL_SMTP_PASSWORD"), From: get("PORTAL_SMTP_FROM")}
+	errs = append(errs, c.SMTP.check(strings.TrimSpace(getenv("PORTAL_BASE_URL")) != "")...)
 	return c, errors.Join(errs...)
+}
+
+// check returns the problems of the SMTP settings: an address that is not
+// host:port, a sender that is not an address, settings given without a server, a
+// user without a password (or the reverse), and a server without PORTAL_BASE_URL,
+// which the links in the mail need (the listen address is rarely what people
+// reach from their mailbox).
+func (s SMTP) check(baseURLSet bool) []error {
+	var errs []error
+	if s.Addr == "" {
+		for name, v := range map[string]string{"PORTAL_SMTP_USER": s.User, "PORTAL_SMTP_PASSWORD": s.Password, "PORTAL_SMTP_FROM": s.From} {
+			if v != "" {
+				errs = append(errs, fmt.Errorf("%s is set but PORTAL_SMTP_ADDR is not: set the mail server too, or unset %s", name, name))
+			}
+		}
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return errs
+	}
+	host, port, err := net.SplitHostPort(s.Addr)
+	if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+		errs = append(errs, fmt.Errorf("PORTAL_SMTP_ADDR=%q: want host:port, such as smtp.example.edu.cn:587", s.Addr))
+	}
+	if s.From == "" {
+		errs = append(errs, errors.New("PORTAL_SMTP_FROM: required when PORTAL_SMTP_ADDR is set, such as portal@example.edu.cn"))
+	} else if a, err := mail.ParseAddress(s.From); err != nil || !isASCII(a.Address) {
+		errs = append(errs, fmt.Errorf("PORTAL_SMTP_FROM=%q: want an address such as portal@example.edu.cn or 校园组织工作平台 <portal@example.edu.cn>", s.From))
+	}
+	if (s.User == "") != (s.Password == "") {
+		errs = append(errs, errors.New("PORTAL_SMTP_USER and PORTAL_SMTP_PASSWORD: set both, or neither for a server without authentication"))
+	}
+	if !baseURLSet {
+		errs = append(errs, errors.New("PORTAL_BASE_URL: required when PORTAL_SMTP_ADDR is set, for the links in the mail (such as https://portal.example.edu.cn)"))
+	}
+	return errs
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

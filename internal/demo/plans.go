@@ -145,7 +145,7 @@ func months(from, to int) []int {
 
 // Plans returns the demo plans; a new list on every call.
 func Plans() []Plan {
-	return []Plan{leaguePlan(), carePlan()}
+	return []Plan{leaguePlan(), carePlan(), engLeaguePlan()}
 }
 
 func leaguePlan() Plan {

@@ -1,9 +1,11 @@
 package demo
 
 // The demo programs: the three calls of the seed documents as they ran, kept as
-// history (一团一品 2021, seed 002; 对标争先 2022, seed 003; 焦裕禄班 2024, seed 000),
-// and a copy of each open now. The demo's "today" is 2026-11-23: every open copy is
-// inside its application phase, with the deadline some weeks ahead.
+// history (一团一品 2021, seed 002; 对标争先 2022, seed 003; 焦裕禄班 2024 第一批, seed
+// 000), 焦裕禄班's second batch running this year (its classes in implementation,
+// see secondbatch.go), and a copy of each call open now. The demo's "today" is
+// 2026-11-23: every open copy is inside its application phase, with the deadline
+// some weeks ahead.
 
 // Program is one demo program. Dates are "2006-01-02".
 type Program struct {
@@ -19,6 +21,10 @@ type Program struct {
 	Endorsements  []string // org kinds, in order
 	ExpectedKinds []string
 	Phases        []Phase
+	// Current marks a program whose dates are written for Today like an open one's
+	// and move with it (the running second batch of 焦裕禄班), so that it stays in
+	// the middle of its implementation whenever the demo is seeded.
+	Current bool
 	// CopyOf names the program this one was copied from: it takes that program's
 	// tracks and themes when it lists none of its own, with deadlines left to its
 	// phases, and records the source as copied_from.
@@ -57,10 +63,11 @@ type Field struct {
 const (
 	ProgramBrand2021     = "brand-2021"     // 一团一品 2021, archived
 	ProgramBenchmark2022 = "benchmark-2022" // 对标争先 2022, archived
-	ProgramJiaoyulu2024  = "jiaoyulu-2024"  // 焦裕禄班 2024 第一批, closed
+	ProgramJiaoyulu2024  = "jiaoyulu-2024"  // 焦裕禄班 2024 第一批, closed, every class accepted
+	ProgramJiaoyulu2026  = "jiaoyulu-2026"  // 焦裕禄班 2026 第二批, closed, its classes in implementation
 	ProgramBrandOpen     = "brand-2027"     // 一团一品 2027, open until 2026-12-20
 	ProgramBenchmarkOpen = "benchmark-2026" // 对标争先 2026, open until 2026-12-18
-	ProgramJiaoyuluOpen  = "jiaoyulu-2026"  // 焦裕禄班 2026 第二批, open until 2026-12-25
+	ProgramJiaoyuluOpen  = "jiaoyulu-2027"  // 焦裕禄班 2027 第三批, open until 2026-12-25
 )
 
 // Descriptions of the demo programs, after their documents.
@@ -68,7 +75,7 @@ const (
 	brandDescription        = "各二级学院团总支结合专业特色、活动经验及学科特点，自主设计、创建有影响、具有长效性、持续性、可行性的品牌活动项目。每个团总支至少上报1个项目，提交申报表（附件1）及具体实施方案。"
 	benchmarkDescription    = "面向全校基层党组织培育创建校级基层党建工作“标杆院部”、样板支部、“双带头人”教师党支部书记工作室和基层党建创新项目。本年度被推荐为省级同类项目的，自动认定为校级项目，不占用培育名额，不参与申报。验收未通过的，取消其2年内申报基层党建项目的资格。专项经费专款专用。"
 	jiaoyuluDescription     = "各行政班级依照“焦裕禄班”创建“十个一”和创建计划书开展活动；学院建立创建工作台账，督导组配合辅导员完成日常表现考核、阶段性材料审查和计划落实督导；按验收标准验收。"
-	jiaoyuluOpenDescription = jiaoyuluDescription + "第一批创建班级的经验和优秀案例已汇编，供第二批参考。"
+	jiaoyuluOpenDescription = jiaoyuluDescription + "第一批创建班级的经验和优秀案例已汇编，供后续批次参考。"
 )
 
 // brandThemes are the eight themes of seed 002.
@@ -115,8 +122,9 @@ var jiaoyuluFields = []Field{
 	{Key: "plan_file", Label: "创建计划书（附件）", Type: "file"},
 }
 
-// Today is the day the open programs' dates are written for; the seed moves them
-// by the days that have passed since.
+// Today is the day the open and current programs' dates (and the current
+// programs' projects) are written for; the seed moves them by the days that have
+// passed since.
 const Today = "2026-11-23"
 
 // Programs returns the demo programs, originals before their copies; a new list on
@@ -154,6 +162,17 @@ func Programs() []Program {
 			},
 			Tracks: []Track{{Name: "创建班级", EligibleKinds: []string{"class"}, MaxPerOrg: 1, CycleMonths: 12, Fields: jiaoyuluFields}}},
 
+		// Running now: the second batch, applied for in March, in implementation
+		// until the end of January.
+		{Key: ProgramJiaoyulu2026, CopyOf: ProgramJiaoyulu2024, Owner: keyOf("eng", partLeague), Scope: keyOf("eng", partLeague), Year: 2026,
+			Title: "工学院“焦裕禄班”创建", Kind: "class_creation", Batch: "第二批", Status: "closed", Current: true,
+			Description: jiaoyuluOpenDescription,
+			Phases: []Phase{
+				{"application", "2026-02-23", "2026-03-20"},
+				{"implementation", "2026-04-01", "2027-01-31"},
+				{"final", "2027-02-01", "2027-02-28"},
+			}},
+
 		// Open now.
 		{Key: ProgramBrandOpen, CopyOf: ProgramBrand2021, Owner: keyTuanwei, Scope: keySchool, Year: 2027,
 			Title: "2027年共青团工作“一团一品”品牌创建", Kind: "league_brand", Status: "open", Description: brandDescription,
@@ -174,8 +193,8 @@ func Programs() []Program {
 				{"midterm", "2027-05-01", "2027-11-30"},
 				{"final", "2027-11-01", "2028-12-31"},
 			}},
-		{Key: ProgramJiaoyuluOpen, CopyOf: ProgramJiaoyulu2024, Owner: keyOf("eng", partLeague), Scope: keyOf("eng", partLeague), Year: 2026,
-			Title: "工学院“焦裕禄班”创建", Kind: "class_creation", Batch: "第二批", Status: "open", Description: jiaoyuluOpenDescription,
+		{Key: ProgramJiaoyuluOpen, CopyOf: ProgramJiaoyulu2024, Owner: keyOf("eng", partLeague), Scope: keyOf("eng", partLeague), Year: 2027,
+			Title: "工学院“焦裕禄班”创建", Kind: "class_creation", Batch: "第三批", Status: "open", Description: jiaoyuluOpenDescription,
 			Phases: []Phase{
 				{"application", "2026-11-16", "2026-12-25"},
 				{"implementation", "2027-01-01", "2027-12-31"},

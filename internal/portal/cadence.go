@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -89,45 +90,84 @@ type EntryDay struct {
 	Showcase bool
 }
 
+// LedgerMonth sums up a project's entries that count for the cadence in one month:
+// how many, how many showcases and verified ones, the first and last day with an
+// entry, and InnerGap, the longest run of days without an entry between two entry
+// days of the month. It is what the store's ledger_months rollup keeps per project
+// and month (migrations/00007_project_indexes.sql), so that the cadence is judged
+// without reading the ledger.
+type LedgerMonth struct {
+	Month       Month
+	Entries     int
+	Showcases   int
+	Verified    int
+	First, Last time.Time // zero when Entries is 0
+	InnerGap    int
+}
+
+// LedgerMonths sums entry days up by month, in month order: what the rollup holds
+// for the same entries (Verified is left 0: an EntryDay does not say).
+func LedgerMonths(entries []EntryDay) []LedgerMonth {
+	days := make([]EntryDay, len(entries))
+	for i, e := range entries {
+		days[i] = EntryDay{Day: calendarDay(e.Day), Showcase: e.Showcase}
+	}
+	sort.SliceStable(days, func(i, j int) bool { return days[i].Day.Before(days[j].Day) })
+	var out []LedgerMonth
+	for i, e := range days {
+		m := MonthOf(e.Day)
+		if len(out) == 0 || out[len(out)-1].Month != m {
+			out = append(out, LedgerMonth{Month: m, First: e.Day})
+		} else if gap := daysBetween(days[i-1].Day, e.Day) - 1; gap > out[len(out)-1].InnerGap {
+			out[len(out)-1].InnerGap = gap
+		}
+		lm := &out[len(out)-1]
+		lm.Entries++
+		if e.Showcase {
+			lm.Showcases++
+		}
+		lm.Last = e.Day
+	}
+	return out
+}
+
 // Compliance judges a project of cycle start..end month by month against the rules
-// on day today, from the days of its entries that count (LedgerEntry.Counts). Days
-// are calendar days: take today as Day(now, zone), so that a month ends at midnight
-// in the portal's zone (Asia/Shanghai), not in UTC.
+// on day today, from the days of its entries that count (LedgerEntry.Counts); it is
+// ComplianceFromMonths over LedgerMonths(entries).
+func Compliance(r ProjectRules, start, end, today time.Time, entries []EntryDay) []MonthCompliance {
+	return ComplianceFromMonths(r, start, end, today, LedgerMonths(entries))
+}
+
+// ComplianceFromMonths judges a project of cycle start..end month by month against
+// the rules on day today, from its ledger's monthly sums (in any order). Days are
+// calendar days: take today as Day(now, zone), so that a month ends at midnight in
+// the portal's zone (Asia/Shanghai), not in UTC. The sums must cover entries dated
+// within the cycle and not after today, which the ledger form enforces.
 //
 // A month is judged once it is over (or the cycle has ended in it): ok when the
 // showcases reached their need and the ledger was never left longer than the rule
 // allows, missed otherwise. The current month is open until a rule is broken (a gap
 // already too long is missed at once; showcases are judged at its end). Months
 // without any requirement are none.
-func Compliance(r ProjectRules, start, end, today time.Time, entries []EntryDay) []MonthCompliance {
+func ComplianceFromMonths(r ProjectRules, start, end, today time.Time, months []LedgerMonth) []MonthCompliance {
 	start, end, today = calendarDay(start), calendarDay(end), calendarDay(today)
-	days := map[time.Time]bool{}
-	var sorted []time.Time
-	for _, e := range entries {
-		d := calendarDay(e.Day)
-		if !days[d] {
-			sorted = append(sorted, d)
-		}
-		days[d] = true
+	byMonth := make(map[Month]LedgerMonth, len(months))
+	for _, lm := range months {
+		byMonth[lm.Month] = lm
 	}
+	// last is the newest entry day before the month being judged, or the day
+	// before the cycle began.
+	last := start.AddDate(0, 0, -1)
 	var out []MonthCompliance
 	for _, m := range MonthsBetween(start, end) {
-		mc := MonthCompliance{Month: m}
+		lm := byMonth[m]
+		mc := MonthCompliance{Month: m, Entries: lm.Entries, Showcases: lm.Showcases}
 		from, to := m.First(), m.Last()
 		if from.Before(start) {
 			from = start
 		}
 		if to.After(end) {
 			to = end
-		}
-		for _, e := range entries {
-			d := calendarDay(e.Day)
-			if MonthOf(d) == m {
-				mc.Entries++
-				if e.Showcase {
-					mc.Showcases++
-				}
-			}
 		}
 		covered := daysBetween(from, to) + 1
 		if r.ShowcasePerMonth > 0 {
@@ -144,22 +184,24 @@ func Compliance(r ProjectRules, start, end, today time.Time, entries []EntryDay)
 			judgedTo = today
 		}
 		if r.LedgerEveryDays > 0 {
-			last := start.AddDate(0, 0, -1)
-			for _, d := range sorted {
-				if d.Before(from) && d.After(last) {
-					last = d
+			// A run of days without an entry is as long as the days from the last
+			// entry to its end: the runs end before the month's first entry, between
+			// two entries, and at the last day judged.
+			if lm.Entries == 0 {
+				mc.LongestGap = max(0, daysBetween(last, judgedTo))
+			} else {
+				if lm.First.After(from) {
+					mc.LongestGap = daysBetween(last, lm.First) - 1
 				}
-			}
-			for d := from; !d.After(judgedTo); d = d.AddDate(0, 0, 1) {
-				if days[d] {
-					last = d
-					continue
-				}
-				if gap := daysBetween(last, d); gap > mc.LongestGap {
-					mc.LongestGap = gap
+				mc.LongestGap = max(mc.LongestGap, lm.InnerGap)
+				if judgedTo.After(lm.Last) {
+					mc.LongestGap = max(mc.LongestGap, daysBetween(lm.Last, judgedTo))
 				}
 			}
 			mc.GapMissed = mc.LongestGap >= r.LedgerEveryDays
+		}
+		if lm.Entries > 0 && lm.Last.After(last) {
+			last = lm.Last
 		}
 		over := to.Before(today)
 		if over {
@@ -194,10 +236,16 @@ func MissedMonths(ms []MonthCompliance) int {
 // DaysSinceEntry returns how many days have passed on today since the newest entry
 // day, or since the day before the cycle began when there is none.
 func DaysSinceEntry(start, today time.Time, entries []EntryDay) int {
+	return DaysSinceEntryMonths(start, today, LedgerMonths(entries))
+}
+
+// DaysSinceEntryMonths is DaysSinceEntry from the ledger's monthly sums.
+func DaysSinceEntryMonths(start, today time.Time, months []LedgerMonth) int {
+	today = calendarDay(today)
 	last := calendarDay(start).AddDate(0, 0, -1)
-	for _, e := range entries {
-		if d := calendarDay(e.Day); d.After(last) && !d.After(calendarDay(today)) {
-			last = d
+	for _, lm := range months {
+		if lm.Entries > 0 && lm.Last.After(last) && !lm.Last.After(today) {
+			last = lm.Last
 		}
 	}
 	return daysBetween(last, today)

@@ -103,6 +103,9 @@ var PeopleColumns = []SheetColumn{
 	{Key: "password", ZH: "初始密码", EN: "Initial password", Aliases: []string{"密码", "Password"}, Required: true, Example: "Example-2026"},
 	{Key: "role", ZH: "角色", EN: "Role", Example: string(RoleSecretary)},
 	{Key: "grant_org_code", ZH: "角色组织编码", EN: "Role org code", Aliases: []string{"角色所在组织编码"}, Example: "example-2401"},
+	// The e-mail column came later than the others: it is last, so that sheets
+	// made from the earlier template keep their column positions.
+	{Key: "email", ZH: "邮箱", EN: "E-mail", Aliases: []string{"电子邮箱", "电子邮件", "邮箱地址", "E-mail address"}, Example: "example-zhang@example.edu.cn"},
 }
 
 // Columns returns the columns of sheet k.
@@ -576,6 +579,11 @@ func (p *parser) sheet(sh RawSheet) {
 				yield(r.Row, r.Input.Phone)
 			}
 		})
+		p.repeats(k, "email", func(yield func(int, string)) {
+			for _, r := range p.s.People {
+				yield(r.Row, strings.ToLower(r.Input.Email))
+			}
+		})
 	}
 }
 
@@ -664,6 +672,7 @@ func (p *parser) personRow(row int, get func(string) string) {
 	r := PersonRow{Row: row, HomeOrgCode: narrow(get("home_org_code")), GrantOrgCode: narrow(get("grant_org_code"))}
 	in := &r.Input
 	in.Username, in.DisplayName, in.Phone, in.Password = narrow(get("username")), get("display_name"), narrow(get("phone")), get("password")
+	in.Email = get("email") // Validate trims and narrows it
 	for _, c := range PeopleColumns {
 		if c.Required {
 			v := get(c.Key)

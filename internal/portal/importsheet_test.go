@@ -321,3 +321,25 @@ func TestColumnLetterAndSourceName(t *testing.T) {
 		t.Errorf("SourceName with controls = %q", got)
 	}
 }
+
+// TestParsePeopleEmail reads the optional e-mail column: trimmed and narrowed,
+// checked, and unique within the sheet ignoring case.
+func TestParsePeopleEmail(t *testing.T) {
+	header := append(append([]string(nil), peopleHeader...), "电子邮箱")
+	row := func(user, email string) []string {
+		return []string{user, "张三", "", "jd-2401", "Secret-2026", "", "", email}
+	}
+	s := parse(RawSheet{Kind: SheetPeople, Rows: [][]string{header,
+		row("zhang.san", " Zhang.San＠qq．com "), row("li.si", ""), row("wang.wu", "zhang.san@QQ.com"), row("zhao.liu", "zhao@")}})
+	want := []string{"people 4 电子邮箱 import.repeated", "people 5 电子邮箱 user.email_invalid"}
+	if got := problems(s); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if s.People[0].Input.Email != "Zhang.San@qq.com" || s.People[1].Input.Email != "" {
+		t.Errorf("addresses %q, %q", s.People[0].Input.Email, s.People[1].Input.Email)
+	}
+	// Sheets made from the template before the column existed still read.
+	if got := problems(parse(peopleSheet([]string{"zhang.san", "张三", "", "jd-2401", "Secret-2026", "", ""}))); got != nil {
+		t.Errorf("a sheet without the column: %v", got)
+	}
+}

@@ -285,8 +285,11 @@ type PlanDetail struct {
 	Recurring []RecurringItem
 	// Latest is each task's latest progress report (by its date, then its filing).
 	Latest map[int64]ProgressReport
-	// Facts are the dated figures the targets roll up from (see RollUp).
+	// Facts are the dated figures the targets roll up from (see RollUp): the
+	// progress reports' levels and the ledger's increments (LedgerFacts).
 	Facts []Fact
+	// Ledger is each ledger-fed target's share of the ledger, by metric (LedgerFacts).
+	Ledger map[string]LedgerTally
 }
 
 // Task returns the plan's task with id, and whether it has one.
@@ -436,7 +439,7 @@ type TaskInput struct {
 
 // Validate trims the input and checks it on its own: a section, a number, a title,
 // one to MaxTaskPeople responsible people (none twice), at least one month (each
-// 1..12, none twice; returned sorted), and the targets (checkTarget). It returns an
+// 1..12, none twice; returned sorted), and the targets (checkTarget, checkLedgerMetric). It returns an
 // EINVALID error naming every bad field.
 func (in *TaskInput) Validate() error {
 	var v Invalid
@@ -473,6 +476,7 @@ func (in *TaskInput) Validate() error {
 	for i := range in.Targets {
 		t := &in.Targets[i]
 		checkTarget(&v, i, t)
+		checkLedgerMetric(&v, i, t)
 		if t.Metric != "" {
 			if metrics[t.Metric] {
 				v.Add(TargetField(i, "metric"), "plantarget.metric_taken")

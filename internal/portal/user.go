@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/width"
 )
 
 // User is an account.
@@ -17,6 +18,7 @@ type User struct {
 	ID                 int64
 	Username           string
 	Phone              string
+	Email              string // "" when the person gave none: no mail is sent
 	DisplayName        string
 	HomeOrgID          int64
 	HomeOrgName        string
@@ -39,12 +41,36 @@ const (
 var (
 	usernameRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,40}$`)
 	phoneRE    = regexp.MustCompile(`^[0-9+-]{5,20}$`)
+	// emailRE is the HTML standard's pattern for an e-mail input, with a dot
+	// required in the domain: ASCII only, because the portal's mail goes out
+	// without the SMTPUTF8 extension.
+	emailRE = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
 )
+
+// MaxEmail is the longest e-mail address accepted (RFC 5321's path limit less the
+// angle brackets).
+const MaxEmail = 254
+
+// CheckEmail trims an e-mail address, turns full-width characters typed with a
+// Chinese input method (＠, ．) into their ASCII forms, and returns it with the
+// catalogue key of what is wrong with it, or "" when it is acceptable. An empty
+// address is acceptable: the person gets no mail.
+func CheckEmail(s string) (string, string) {
+	s = strings.TrimSpace(width.Narrow.String(s))
+	switch {
+	case s == "":
+		return "", ""
+	case len(s) > MaxEmail || !emailRE.MatchString(s):
+		return s, "user.email_invalid"
+	}
+	return s, ""
+}
 
 // UserInput is what an administrator types to create an account.
 type UserInput struct {
 	Username    string
 	Phone       string
+	Email       string // optional
 	DisplayName string
 	HomeOrgID   int64
 	Password    string
@@ -61,6 +87,10 @@ func (in *UserInput) Validate() error {
 	}
 	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
 		v.Add("phone", "user.phone_invalid")
+	}
+	var msg string
+	if in.Email, msg = CheckEmail(in.Email); msg != "" {
+		v.Add("email", msg)
 	}
 	switch n := utf8.RuneCountInString(in.DisplayName); {
 	case n == 0:

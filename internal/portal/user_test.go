@@ -46,6 +46,8 @@ func TestUserInputValidate(t *testing.T) {
 		{"username with space", func(u *UserInput) { u.Username = "li ming" }, "username"},
 		{"chinese username", func(u *UserInput) { u.Username = "李明" }, "username"},
 		{"bad phone", func(u *UserInput) { u.Phone = "call me" }, "phone"},
+		{"e-mail", func(u *UserInput) { u.Email = " li.ming@example.edu.cn " }, ""},
+		{"bad e-mail", func(u *UserInput) { u.Email = "li.ming@localhost" }, "email"},
 		{"no name", func(u *UserInput) { u.DisplayName = "" }, "display_name"},
 		{"no home", func(u *UserInput) { u.HomeOrgID = 0 }, "home_org_id"},
 		{"short password", func(u *UserInput) { u.Password = "1234567" }, "password"},
@@ -60,6 +62,30 @@ func TestUserInputValidate(t *testing.T) {
 		}
 		if tt.field != "" && FieldErrors(err)[tt.field] == "" {
 			t.Errorf("%s: want error on %s, got %v", tt.name, tt.field, FieldErrors(err))
+		}
+	}
+}
+
+func TestCheckEmail(t *testing.T) {
+	tests := []struct{ in, want, msg string }{
+		{"", "", ""},
+		{"  ", "", ""},
+		{"li.ming@example.edu.cn", "li.ming@example.edu.cn", ""},
+		{" Li.Ming+tw@Example.EDU.cn ", "Li.Ming+tw@Example.EDU.cn", ""},
+		{"li.ming＠qq．com", "li.ming@qq.com", ""}, // typed with a Chinese input method
+		{"li.ming", "li.ming", "user.email_invalid"},
+		{"li.ming@localhost", "li.ming@localhost", "user.email_invalid"},
+		{"li ming@qq.com", "li ming@qq.com", "user.email_invalid"},
+		{"a@b@qq.com", "a@b@qq.com", "user.email_invalid"},
+		{"李明@qq.com", "李明@qq.com", "user.email_invalid"},
+		{"li@qq.com\r\nBcc: x@y.com", "li@qq.com\r\nBcc: x@y.com", "user.email_invalid"},
+		{"Li Ming <li@qq.com>", "Li Ming <li@qq.com>", "user.email_invalid"},
+		{strings.Repeat("a", 250) + "@qq.com", strings.Repeat("a", 250) + "@qq.com", "user.email_invalid"},
+	}
+	for _, tt := range tests {
+		got, msg := CheckEmail(tt.in)
+		if got != tt.want || msg != tt.msg {
+			t.Errorf("CheckEmail(%q) = %q, %q; want %q, %q", tt.in, got, msg, tt.want, tt.msg)
 		}
 	}
 }

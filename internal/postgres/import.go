@@ -177,27 +177,36 @@ func (im *importer) takenCodes() error {
 	return nil
 }
 
-// takenAccounts fails every person row whose username or phone an existing account holds.
+// takenAccounts fails every person row whose username, phone or e-mail address
+// (ignoring case) an existing account holds.
 func (im *importer) takenAccounts() error {
-	var names, phones []string
+	var names, phones, emails []string
 	for _, p := range im.sheet.People {
 		names = append(names, strings.ToLower(p.Input.Username))
 		if p.Input.Phone != "" {
 			phones = append(phones, p.Input.Phone)
 		}
+		if p.Input.Email != "" {
+			emails = append(emails, strings.ToLower(p.Input.Email))
+		}
 	}
-	rows, err := im.tx.Query(im.ctx, `SELECT lower(username), coalesce(phone, '') FROM users
-		WHERE lower(username) = ANY($1) OR phone = ANY($2)`, names, phones)
+	rows, err := im.tx.Query(im.ctx, `SELECT lower(username), coalesce(phone, ''), lower(coalesce(email, '')) FROM users
+		WHERE lower(username) = ANY($1) OR phone = ANY($2) OR lower(email) = ANY($3)`, names, phones, emails)
 	if err != nil {
 		return err
 	}
-	takenName, takenPhone := map[string]bool{}, map[string]bool{}
-	var n, ph string
-	if _, err := pgx.ForEachRow(rows, []any{&n, &ph}, func() error {
-		takenName[n], takenPhone[ph] = true, true
+	takenName, takenPhone, takenEmail := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var n, ph, em string
+	if _, err := pgx.ForEachRow(rows, []any{&n, &ph, &em}, func() error {
+		takenName[n], takenPhone[ph], takenEmail[em] = true, true, true
 		return nil
 	}); err != nil {
 		return err
+	}
+	for _, p := range im.sheet.People {
+		if p.Input.Email != "" && takenEmail[strings.ToLower(p.Input.Email)] {
+			im.sheet.Fail(portal.SheetPeople, p.Row, "email", "user.email_taken")
+		}
 	}
 	for _, p := range im.sheet.People {
 		if takenName[strings.ToLower(p.Input.Username)] {
@@ -363,7 +372,7 @@ func (im *importer) person(p portal.PersonRow, home, grant portal.Org, hash stri
 }
 
 // importColumns maps the fields of constraintErrors to the columns of the import sheets.
-var importColumns = map[string]string{"name": "name", "code": "code", "username": "username", "phone": "phone", "role": "role"}
+var importColumns = map[string]string{"name": "name", "code": "code", "username": "username", "phone": "phone", "email": "email", "role": "role"}
 
 // savepoint runs fn in a savepoint of the import's transaction. A violation of a
 // constraint known to constraintErrors rolls back to the savepoint, fails the row in its

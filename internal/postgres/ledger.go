@@ -13,14 +13,17 @@ import (
 // entryColumns and entryFrom read a ledger entry with its milestone, project and
 // organization; the evidence count is that of the entry's first revision.
 const entryColumns = `e.id, e.project_id, e.org_path, coalesce(e.root_id, e.id), coalesce(e.previous_id, 0), coalesce(e.replaced_by, 0),
-	e.revision, e.on_date, e.title, e.kind, e.description, e.participants, e.place, coalesce(e.milestone_id, 0), coalesce(m.title, ''),
+	e.revision, e.on_date, e.title, e.kind, e.description, e.participants, e.place, coalesce(e.milestone_id, 0),
+	coalesce((SELECT m.title FROM milestones m WHERE m.id = e.milestone_id), ''),
 	e.author_id, e.author_name, e.status, e.reviewer_name, e.reviewed_at, e.review_note,
-	(SELECT count(*) FROM evidence ev WHERE ev.entry_id = coalesce(e.root_id, e.id)), e.version, e.created_at, pr.title, o.name`
+	(SELECT count(*) FROM evidence ev WHERE ev.entry_id = coalesce(e.root_id, e.id)), e.version, e.created_at,
+	(SELECT pr.title FROM projects pr WHERE pr.id = e.project_id),
+	(SELECT o.name FROM projects pr JOIN orgs o ON o.id = pr.org_id WHERE pr.id = e.project_id)`
 
-const entryFrom = ` FROM ledger_entries e
-	LEFT JOIN milestones m ON m.id = e.milestone_id
-	JOIN projects pr ON pr.id = e.project_id
-	JOIN orgs o ON o.id = pr.org_id`
+// entryFrom reads entries alone: the milestone's title and the project's title and
+// organization are subqueries by primary key, which joins over those tables would
+// not always be (a hash join reads them whole).
+const entryFrom = ` FROM ledger_entries e`
 
 func scanEntry(r pgx.Row) (portal.LedgerEntry, error) {
 	var e portal.LedgerEntry
@@ -319,13 +322,16 @@ func (s *Store) ReviewEntry(ctx context.Context, actor *portal.Actor, id int64, 
 func (s *Store) WaitingEntries(ctx context.Context, actor *portal.Actor, limit int) ([]portal.LedgerEntry, error) {
 	var out []portal.LedgerEntry
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		// The queue is small (entries wait days, not years): it is read through
+		// ledger_entries_waiting_idx, then narrowed to what the actor may verify.
+		args := []any{actor.UserID, clampLimit(limit)}
 		rows, err := tx.Query(ctx, `SELECT `+entryColumns+entryFrom+`
-			JOIN programs pg ON pg.id = pr.program_id JOIN orgs po ON po.id = pg.owner_org_id
-			WHERE e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> $3
-			  AND (e.org_path LIKE ANY($1) OR po.path LIKE ANY($2))
-			ORDER BY e.created_at, e.id LIMIT $4`,
-			likeScope(actor.RoleScope(portal.RolesFor(portal.ActSupervise)...)),
-			likeScope(actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...)), actor.UserID, clampLimit(limit))
+			WHERE e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> $1
+			  AND (`+inScope("e.org_path", actor.RoleScope(portal.RolesFor(portal.ActSupervise)...), &args)+`
+			    OR e.project_id = ANY (ARRAY(SELECT mpr.id FROM projects mpr WHERE mpr.program_id = ANY (ARRAY(
+			      SELECT mpg.id FROM orgs mpo JOIN programs mpg ON mpg.owner_org_id = mpo.id
+			      WHERE `+inScope("mpo.path", actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...), &args)+`)))))
+			ORDER BY e.created_at, e.id LIMIT $2`, args...)
 		if err != nil {
 			return err
 		}
@@ -431,7 +437,6 @@ func (s *Store) CollegeLedger(ctx context.Context, actor *portal.Actor, programI
 		if err != nil {
 			return err
 		}
-		orgScope, progScope := projectScopes(actor)
 		college := "/"
 		if collegeID != 0 {
 			o, err := scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`, collegeID))
@@ -441,8 +446,9 @@ func (s *Store) CollegeLedger(ctx context.Context, actor *portal.Actor, programI
 			college = o.Path
 			x.Title = o.Name + " · "
 		}
-		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.program_id = $3 AND pr.org_path LIKE $4 AND `+projectVisible+`
-			ORDER BY pr.org_path, pr.id LIMIT 2000`, orgScope, progScope, programID, college+"%")
+		args := []any{programID, college, college[:len(college)-1] + "0"}
+		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.program_id = $1 AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3
+			AND `+projectVisible(actor, &args)+` ORDER BY pr.org_path, pr.id LIMIT 2000`, args...)
 		if err != nil {
 			return err
 		}
@@ -490,6 +496,25 @@ func (s *Store) ledgerOf(ctx context.Context, tx pgx.Tx, projects []portal.Proje
 			WHERE project_id = $1 AND kind = 'daily'`, p.ID).Scan(&sum.DailyScore, &sum.DailyAssessments); err != nil {
 			return err
 		}
+		roots := make([]int64, len(entries))
+		for i, e := range entries {
+			roots[i] = e.RootID
+		}
+		rows, err := tx.Query(ctx, `SELECT entry_id, kind, name, url FROM evidence WHERE entry_id = ANY($1) ORDER BY id`, roots)
+		if err != nil {
+			return err
+		}
+		ev, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct {
+			Entry           int64
+			Kind, Name, URL string
+		}])
+		if err != nil {
+			return err
+		}
+		evidence := map[int64][]struct{ Kind, Name, URL string }{}
+		for _, v := range ev {
+			evidence[v.Entry] = append(evidence[v.Entry], struct{ Kind, Name, URL string }{v.Kind, v.Name, v.URL})
+		}
 		for i := len(entries) - 1; i >= 0; i-- { // oldest first in the workbook
 			e := entries[i]
 			sum.Entries++
@@ -500,15 +525,7 @@ func (s *Store) ledgerOf(ctx context.Context, tx pgx.Tx, projects []portal.Proje
 				sum.LastEntry = e.On
 			}
 			row := LedgerRow{Project: p, Entry: e}
-			rows, err := tx.Query(ctx, `SELECT kind, name, url FROM evidence WHERE entry_id = $1 ORDER BY id`, e.RootID)
-			if err != nil {
-				return err
-			}
-			ev, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ Kind, Name, URL string }])
-			if err != nil {
-				return err
-			}
-			for _, v := range ev {
+			for _, v := range evidence[e.RootID] {
 				if v.Kind == "link" {
 					row.Links = append(row.Links, v.URL)
 				} else {

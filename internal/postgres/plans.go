@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -142,7 +143,7 @@ func loadPlan(ctx context.Context, tx pgx.Tx, id int64) (portal.PlanDetail, erro
 	for _, r := range latest {
 		d.Latest[r.TaskID] = r
 	}
-	d.Facts, err = planFacts(ctx, tx, id)
+	d.Facts, d.Ledger, err = planFacts(ctx, tx, d)
 	return d, err
 }
 
@@ -220,33 +221,74 @@ func reportsOf(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]porta
 }
 
 // planFacts returns the dated figures a plan's targets roll up from (portal.RollUp),
-// in date order. Today they are the progress reports' values, each a level: the
-// value reached so far on the report's day.
-//
-// The project ledger (ledger_entries, migration 00005) joins here once its entries
-// carry a metric tag and a figure (it has neither yet: two columns, say metric text
-// and metric_value numeric, and a field on the ledger form). Its verified, current
-// entries tagged with one of the plan's metrics, dated in the plan's year, from
-// organizations in the plan's subtree, are increments (Level false) that add to the
-// latest report's level:
-//
-//	UNION ALL
-//	SELECT e.on_date, e.metric, e.metric_value, false
-//	FROM ledger_entries e, work_plans p JOIN orgs po ON po.id = p.org_id
-//	WHERE p.id = $1 AND e.status = 'verified' AND e.replaced_by IS NULL
-//	  AND e.metric IN (SELECT metric FROM plan_targets WHERE plan_id = $1)
-//	  AND starts_with(e.org_path, po.path) AND extract(year FROM e.on_date) = p.year
-func planFacts(ctx context.Context, tx pgx.Tx, planID int64) ([]portal.Fact, error) {
+// in date order, and each ledger-fed target's share of the ledger: the progress
+// reports' values, each a level (the value reached so far on the report's day),
+// and, for targets whose metric names a ledger source (portal.LedgerSourceOf), the
+// ledger's verified entries as increments (planLedger, portal.LedgerFacts). How a
+// report and the ledger avoid counting an activity twice is portal's contract
+// (planledger.go): an entry dated on or before a report's day is in its level.
+func planFacts(ctx context.Context, tx pgx.Tx, d portal.PlanDetail) ([]portal.Fact, map[string]portal.LedgerTally, error) {
 	rows, err := tx.Query(ctx, `SELECT r.reported_on, t.metric, v.value, true
 		FROM plan_progress r JOIN plan_progress_values v ON v.report_id = r.id JOIN plan_targets t ON t.id = v.target_id
-		WHERE r.plan_id = $1 ORDER BY r.reported_on, r.id`, planID)
+		WHERE r.plan_id = $1 ORDER BY r.reported_on, r.id`, d.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Fact, error) {
+	facts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Fact, error) {
 		var f portal.Fact
 		return f, r.Scan(&f.On, &f.Metric, &f.Value, &f.Level)
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	kinds := d.LedgerTargets()
+	if len(kinds) == 0 {
+		return facts, nil, nil
+	}
+	days, err := planLedger(ctx, tx, d.OrgPath, d.Year, kinds)
+	if err != nil {
+		return nil, nil, err
+	}
+	ledger, tallies := portal.LedgerFacts(d.AllTargets(), days)
+	facts = append(facts, ledger...)
+	sort.SliceStable(facts, func(i, j int) bool { return facts[i].On.Before(facts[j].On) })
+	return facts, tallies, nil
+}
+
+// planLedger returns, day by day, how many current entries of the given kinds
+// wait or stand verified in the ledgers of the projects in the subtree of orgPath,
+// dated in year, and their participants. Returned entries and old revisions count
+// nowhere. At province scale the ledger holds millions of rows: the projects are
+// found by their path (projects_org_path_idx, a text_pattern_ops range), then
+// each project's entries of the year by ledger_entries_project_idx (project_id,
+// on_date) over current revisions; kind and status are filters on those rows.
+func planLedger(ctx context.Context, tx pgx.Tx, orgPath string, year int, kinds []portal.EntryKind) ([]portal.LedgerDay, error) {
+	rows, err := tx.Query(ctx, planLedgerSQL, planLedgerArgs(orgPath, year, kinds)...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.LedgerDay, error) {
+		var d portal.LedgerDay
+		return d, r.Scan(&d.On, &d.Kind, &d.Status, &d.Entries, &d.Participants)
+	})
+}
+
+// planLedgerSQL is planLedger's statement; its arguments are planLedgerArgs.
+const planLedgerSQL = `SELECT e.on_date, e.kind, e.status, count(*)::int, coalesce(sum(e.participants), 0)::int
+	FROM projects pr JOIN ledger_entries e ON e.project_id = pr.id AND e.replaced_by IS NULL
+	WHERE pr.org_path ~>=~ $1 AND pr.org_path ~<~ $2
+	  AND e.on_date >= $3 AND e.on_date < $4 AND e.kind = ANY($5) AND e.status IN ('verified', 'pending')
+	GROUP BY e.on_date, e.kind, e.status ORDER BY e.on_date, e.kind, e.status`
+
+// planLedgerArgs are planLedgerSQL's arguments: the subtree of orgPath as a range
+// (underScope), the year as a range of days, and the kinds.
+func planLedgerArgs(orgPath string, year int, kinds []portal.EntryKind) []any {
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return []any{orgPath, orgPath[:len(orgPath)-1] + "0", from, from.AddDate(1, 0, 0), names}
 }
 
 func intsOf(xs []int32) []int {

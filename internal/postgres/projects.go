@@ -17,29 +17,31 @@ import (
 
 // projectColumns and projectFrom read a project with its program, track,
 // organization, college and people responsible.
-const projectColumns = `pr.id, coalesce(pr.application_id, 0), pr.program_id, pg.title, pg.kind, pg.year, pg.batch, po.path,
-	pg.ban_months, pr.track_id, t.name, pr.org_id, pr.org_path, o.name, coalesce(col.name, ''), pr.title, pr.grant_yuan,
-	pr.starts_on, pr.ends_on, pr.status, pr.auto_recognised, coalesce(pr.secretary_id, 0), coalesce(su.display_name, ''),
-	coalesce(pr.counselor_id, 0), coalesce(cu.display_name, ''), pr.outcome_note, pr.rectify_by, pr.decided_at,
+const projectColumns = `pr.id, coalesce(pr.application_id, 0), pr.program_id, pg.title, pg.kind, pg.year, pg.batch,
+	(SELECT po.path FROM orgs po WHERE po.id = pg.owner_org_id), pg.ban_months, pr.track_id, t.name, pr.org_id, pr.org_path,
+	(SELECT o.name FROM orgs o WHERE o.id = pr.org_id),
+	coalesce((SELECT c.name FROM orgs c WHERE c.id = college_of(pr.org_path)), ''), pr.title, pr.grant_yuan,
+	pr.starts_on, pr.ends_on, pr.status, pr.auto_recognised, coalesce(pr.secretary_id, 0),
+	coalesce((SELECT su.display_name FROM users su WHERE su.id = pr.secretary_id), ''),
+	coalesce(pr.counselor_id, 0), coalesce((SELECT cu.display_name FROM users cu WHERE cu.id = pr.counselor_id), ''),
+	pr.outcome_note, pr.rectify_by, pr.decided_at,
 	EXISTS (SELECT 1 FROM project_cases pc WHERE pc.project_id = pr.id), pr.version`
 
+// projectFrom joins the small tables; organizations and people, which are many,
+// are read by primary key in projectColumns' subqueries, which joins over them
+// would not always be (a hash join reads them whole).
 const projectFrom = ` FROM projects pr
 	JOIN programs pg ON pg.id = pr.program_id
-	JOIN orgs po ON po.id = pg.owner_org_id
-	JOIN tracks t ON t.id = pr.track_id
-	JOIN orgs o ON o.id = pr.org_id
-	LEFT JOIN users su ON su.id = pr.secretary_id
-	LEFT JOIN users cu ON cu.id = pr.counselor_id
-	LEFT JOIN LATERAL (SELECT c.name FROM orgs c WHERE c.kind = 'college' AND pr.org_path LIKE c.path || '%' LIMIT 1) col ON true`
+	JOIN tracks t ON t.id = pr.track_id`
 
-// projectVisible is the SQL condition mirroring portal.CanViewProject: $1 is the
-// actor's scope for ActViewProjects, $2 for ActViewProgram (both LIKE patterns).
-const projectVisible = `(pr.org_path LIKE ANY($1) OR po.path LIKE ANY($2))`
-
-// projectScopes returns the LIKE patterns of projectVisible for the actor.
-func projectScopes(actor *portal.Actor) ([]string, []string) {
-	return likeScope(actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...)),
-		likeScope(actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...))
+// projectVisible returns the SQL condition mirroring portal.CanViewProject on the
+// project pr: its organization lies in the actor's scope for ActViewProjects, or its
+// program's owner in her scope for ActViewProgram. The scopes' bounds are appended
+// to args (see inScope), so that an index on the project's path or program serves it.
+func projectVisible(actor *portal.Actor, args *[]any) string {
+	return `(` + inScope("pr.org_path", actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...), args) +
+		` OR pr.program_id = ANY (ARRAY(SELECT vpg.id FROM orgs vpo JOIN programs vpg ON vpg.owner_org_id = vpo.id WHERE ` +
+		inScope("vpo.path", actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...), args) + `)))`
 }
 
 func scanProject(row pgx.Row) (portal.Project, error) {
@@ -641,6 +643,7 @@ type ProjectDetail struct {
 	Entries     []portal.LedgerEntry
 	Supervision []portal.SupervisionRecord
 	Reports     map[portal.Stage]Report
+	Rounds      []ProjectRound // the review rounds holding the project's reports
 	Payments    []Disbursement
 	Paid        int64
 	Expenses    []Expense
@@ -690,6 +693,9 @@ func (s *Store) GetProject(ctx context.Context, actor *portal.Actor, id int64) (
 		if d.Reports, err = projectReports(ctx, tx, id); err != nil {
 			return err
 		}
+		if d.Rounds, err = projectRounds(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := projectMoney(ctx, tx, &d); err != nil {
 			return err
 		}
@@ -703,8 +709,9 @@ func (s *Store) GetProject(ctx context.Context, actor *portal.Actor, id int64) (
 		if len(cases) > 0 {
 			d.Case = &cases[0]
 		}
-		d.Compliance = portal.Compliance(d.Rules, p.Starts, p.Ends, d.Today, entryDays(d.Entries))
-		d.Missing = missingOf(p, d.Program.Program, d.Rules, d.Milestones, d.Entries, d.Compliance, d.Reports, d.Today, s)
+		lg := ledgerStateOf(d.Entries)
+		d.Compliance = portal.ComplianceFromMonths(d.Rules, p.Starts, p.Ends, d.Today, lg.months)
+		d.Missing = missingOf(p, d.Program.Program, d.Rules, d.Milestones, lg, d.Compliance, d.Reports, d.Today, s)
 		sc := p.Scope()
 		d.CanKeep = portal.CanKeepLedger(actor, sc) && p.Status.Open()
 		d.CanSupervise = portal.CanSupervise(actor, sc)
@@ -726,8 +733,70 @@ func entryDays(entries []portal.LedgerEntry) []portal.EntryDay {
 	return out
 }
 
+// ledgerState is what missingOf needs of a project's ledger: its monthly sums and
+// how many current entries wait for verification or were returned.
+type ledgerState struct {
+	months            []portal.LedgerMonth
+	waiting, returned int
+}
+
+// ledgerStateOf sums up a project's current entries (projectEntries).
+func ledgerStateOf(entries []portal.LedgerEntry) ledgerState {
+	lg := ledgerState{months: portal.LedgerMonths(entryDays(entries))}
+	for _, e := range entries {
+		if !e.Current() {
+			continue
+		}
+		switch e.Status {
+		case portal.EntryReturned:
+			lg.returned++
+		case portal.EntryPending:
+			lg.waiting++
+		}
+	}
+	return lg
+}
+
+// ledgerStates reads the ledger state of projects from the ledger's monthly rollup
+// (ledger_months) and the index of entries not yet verified, without reading the
+// ledger itself.
+func ledgerStates(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]*ledgerState, error) {
+	out := make(map[int64]*ledgerState, len(ids))
+	for _, id := range ids {
+		out[id] = &ledgerState{}
+	}
+	rows, err := tx.Query(ctx, `SELECT project_id, month, entries, showcases, verified, first_day, last_day, inner_gap
+		FROM ledger_months WHERE project_id = ANY($1) AND entries > 0 ORDER BY project_id, month`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	var lm portal.LedgerMonth
+	var month time.Time
+	var first, last *time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&id, &month, &lm.Entries, &lm.Showcases, &lm.Verified, &first, &last, &lm.InnerGap}, func() error {
+		lm.Month = portal.MonthOf(month)
+		lm.First, lm.Last = *first, *last
+		out[id].months = append(out[id].months, lm)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rows, err = tx.Query(ctx, `SELECT project_id, count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'returned')
+		FROM ledger_entries WHERE project_id = ANY($1) AND replaced_by IS NULL AND status <> 'verified' GROUP BY project_id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var waiting, returned int
+	_, err = pgx.ForEachRow(rows, []any{&id, &waiting, &returned}, func() error {
+		out[id].waiting, out[id].returned = waiting, returned
+		return nil
+	})
+	return out, err
+}
+
 // missingOf sums up what a project lacks on today.
-func missingOf(p portal.Project, prog portal.Program, r portal.ProjectRules, ms []portal.Milestone, entries []portal.LedgerEntry,
+func missingOf(p portal.Project, prog portal.Program, r portal.ProjectRules, ms []portal.Milestone, lg ledgerState,
 	comp []portal.MonthCompliance, reports map[portal.Stage]Report, today time.Time, s *Store) portal.Missing {
 	var m portal.Missing
 	if !p.Status.Open() {
@@ -741,24 +810,13 @@ func missingOf(p portal.Project, prog portal.Program, r portal.ProjectRules, ms 
 		}
 	}
 	m.MissedMonths = portal.MissedMonths(comp)
-	days := entryDays(entries)
 	end := today
 	if p.Ends.Before(end) {
 		end = p.Ends
 	}
-	m.DaysSinceEntry = portal.DaysSinceEntry(p.Starts, end, days)
+	m.DaysSinceEntry = portal.DaysSinceEntryMonths(p.Starts, end, lg.months)
 	m.GapTooLong = r.LedgerEveryDays > 0 && m.DaysSinceEntry >= r.LedgerEveryDays && !today.After(p.Ends)
-	for _, e := range entries {
-		if !e.Current() {
-			continue
-		}
-		switch e.Status {
-		case portal.EntryReturned:
-			m.Returned++
-		case portal.EntryPending:
-			m.Waiting++
-		}
-	}
+	m.Returned, m.Waiting = lg.returned, lg.waiting
 	for _, st := range []portal.Stage{portal.StageMidterm, portal.StageFinal} {
 		ph, ok := portal.ReportPhase(prog, st)
 		if !ok || reports[st].Status == "submitted" {
@@ -912,7 +970,8 @@ func (s *Store) AddDisbursement(ctx context.Context, actor *portal.Actor, projec
 		if err := portal.CheckDisbursement(&in, p.GrantCents(), paid, p.Status, rules.PayAfterCompletion, s.todayDay()); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO disbursements (project_id, paid_on, cents, note, created_by) VALUES ($1, $2, $3, $4, $5)`,
+		if _, err := tx.Exec(ctx, `WITH d AS (INSERT INTO disbursements (project_id, paid_on, cents, note, created_by) VALUES ($1, $2, $3, $4, $5))
+			UPDATE projects SET paid_cents = paid_cents + $3 WHERE id = $1`,
 			projectID, portal.DateOf(in.PaidOn), in.Cents, in.Note, actor.UserID); err != nil {
 			return err
 		}
@@ -948,7 +1007,8 @@ func (s *Store) AddExpense(ctx context.Context, actor *portal.Actor, projectID i
 		if err := in.Validate(p, lines, s.todayDay()); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO expenses (project_id, spent_on, budget_item, cents, note, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+		if _, err := tx.Exec(ctx, `WITH x AS (INSERT INTO expenses (project_id, spent_on, budget_item, cents, note, created_by) VALUES ($1, $2, $3, $4, $5, $6))
+			UPDATE projects SET spent_cents = spent_cents + $4 WHERE id = $1`,
 			projectID, portal.DateOf(in.SpentOn), in.Item, in.Cents, in.Note, actor.UserID); err != nil {
 			return err
 		}
@@ -1094,9 +1154,10 @@ func (s *Store) SaveReport(ctx context.Context, actor *portal.Actor, projectID i
 }
 
 // DecideOutcome records the manager's outcome of a project's mid-term assessment or
-// final acceptance. A final outcome decides the project's status; a fail bars the
-// organization from the program's kind for the program's ban period (2 years for
-// 对标争先), which eligibility honours. The people responsible are told.
+// final acceptance directly on the project page. It is refused at a stage where the
+// project's report is an item of a review round of that stage (portal.
+// CheckDirectOutcome): that round's finalization records the outcome instead. The
+// outcome takes effect through applyOutcome, as a round's do.
 func (s *Store) DecideOutcome(ctx context.Context, actor *portal.Actor, projectID int64, version int, in portal.OutcomeInput) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		p, err := projectFor(ctx, tx, actor, projectID, true)
@@ -1109,54 +1170,80 @@ func (s *Store) DecideOutcome(ctx context.Context, actor *portal.Actor, projectI
 		if p.Version != version {
 			return portal.Conflict("project.stale")
 		}
-		if !p.Status.Open() {
-			return portal.Errorf(portal.EINVALID, "project.closed")
-		}
-		today := s.todayDay()
-		if err := in.Validate(today); err != nil {
-			return err
-		}
-		var rectify *time.Time
-		if !in.RectifyBy.IsZero() {
-			r := portal.DateOf(in.RectifyBy)
-			rectify = &r
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO project_reports (project_id, stage, outcome, outcome_note, rectify_by, decided_by, decided_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (project_id, stage) DO UPDATE SET outcome = $3, outcome_note = $4,
-			rectify_by = $5, decided_by = $6, decided_at = $7, version = project_reports.version + 1`,
-			projectID, in.Stage, in.Outcome, in.Note, rectify, actor.UserID, s.Now()); err != nil {
-			return err
-		}
-		status := portal.StatusAfter(in.Stage, in.Outcome)
-		if _, err := tx.Exec(ctx, `UPDATE projects SET status = $2, outcome_note = $3, rectify_by = $4, decided_at = $5,
-			version = version + 1 WHERE id = $1`, projectID, status, in.Note, rectify, s.Now()); err != nil {
-			return err
-		}
-		after := map[string]any{"stage": in.Stage, "outcome": in.Outcome, "note": in.Note, "status": status}
-		if rectify != nil {
-			after["rectify_by"] = rectify.Format("2006-01-02")
-		}
-		if in.Stage == portal.StageFinal && in.Outcome == portal.OutcomeFail {
-			if until, ok := portal.BanUntil(today, p.BanMonths); ok {
-				if _, err := tx.Exec(ctx, `INSERT INTO bans (org_id, program_kind, until, reason, source_program_id) VALUES ($1, $2, $3, $4, $5)`,
-					p.OrgID, p.ProgramKind, until, in.Note, p.ProgramID); err != nil {
-					return err
-				}
-				after["banned_until"] = until.Format("2006-01-02")
-			}
-		}
-		if err := projectEvent(ctx, tx, actor, projectID, "project.outcome", string(in.Stage), map[string]any{"status": p.Status}, after); err != nil {
-			return err
-		}
-		ids, err := responsible(ctx, tx, p)
+		stages, err := reportRoundStages(ctx, tx, projectID)
 		if err != nil {
 			return err
 		}
-		if err := notifyLink(ctx, tx, ids, "notify.outcome."+string(in.Outcome), projectLink(projectID), p.Title); err != nil {
+		if err := portal.CheckDirectOutcome(in.Stage, stages); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "project.outcome", "project", projectID, p.OrgPath, map[string]any{"status": p.Status}, after)
+		return s.applyOutcome(ctx, tx, actor, p, in, 0)
 	})
+}
+
+// applyOutcome is the one path by which an outcome of a project takes effect, whether
+// a manager records it on the project page or a review round's finalization does. It
+// refuses a closed project and checks the outcome (portal.OutcomeInput.Validate on
+// today's date); writes it on the project's report of the stage; sets the project's
+// status (portal.StatusAfter: a final outcome decides it, and an excellent one puts
+// the project on the commendation list); on a final fail bars the organization from
+// the program's kind for the program's ban period (portal.BanUntil; 2 years for
+// 对标争先), which eligibility honours; and writes the project's history, the audit
+// event and the notices to the people responsible. roundID names the round whose
+// decision is applied, 0 for a direct outcome. The caller holds the project's row
+// lock (projectFor with lock).
+func (s *Store) applyOutcome(ctx context.Context, tx pgx.Tx, actor *portal.Actor, p portal.Project, in portal.OutcomeInput, roundID int64) error {
+	projectID := p.ID
+	if !p.Status.Open() {
+		return portal.Errorf(portal.EINVALID, "project.closed")
+	}
+	today := s.todayDay()
+	if err := in.Validate(today); err != nil {
+		return err
+	}
+	var rectify *time.Time
+	if !in.RectifyBy.IsZero() {
+		r := portal.DateOf(in.RectifyBy)
+		rectify = &r
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO project_reports (project_id, stage, outcome, outcome_note, rectify_by, decided_by, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (project_id, stage) DO UPDATE SET outcome = $3, outcome_note = $4,
+		rectify_by = $5, decided_by = $6, decided_at = $7, version = project_reports.version + 1`,
+		projectID, in.Stage, in.Outcome, in.Note, rectify, actor.UserID, s.Now()); err != nil {
+		return err
+	}
+	status := portal.StatusAfter(in.Stage, in.Outcome)
+	if _, err := tx.Exec(ctx, `UPDATE projects SET status = $2, outcome_note = $3, rectify_by = $4, decided_at = $5,
+		version = version + 1 WHERE id = $1`, projectID, status, in.Note, rectify, s.Now()); err != nil {
+		return err
+	}
+	after := map[string]any{"stage": in.Stage, "outcome": in.Outcome, "note": in.Note, "status": status}
+	if rectify != nil {
+		after["rectify_by"] = rectify.Format("2006-01-02")
+	}
+	if roundID != 0 {
+		after["round"] = roundID
+	}
+	if in.Stage == portal.StageFinal && in.Outcome == portal.OutcomeFail {
+		if until, ok := portal.BanUntil(today, p.BanMonths); ok {
+			if _, err := tx.Exec(ctx, `INSERT INTO bans (org_id, program_kind, until, reason, source_program_id) VALUES ($1, $2, $3, $4, $5)`,
+				p.OrgID, p.ProgramKind, until, in.Note, p.ProgramID); err != nil {
+				return err
+			}
+			after["banned_until"] = until.Format("2006-01-02")
+		}
+	}
+	if err := projectEvent(ctx, tx, actor, projectID, "project.outcome", string(in.Stage), map[string]any{"status": p.Status}, after); err != nil {
+		return err
+	}
+	ids, err := responsible(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	if err := notifyLink(ctx, tx, ids, "notify.outcome."+string(in.Outcome), projectLink(projectID), p.Title); err != nil {
+		return err
+	}
+	return audit(ctx, tx, actor, "project.outcome", "project", projectID, p.OrgPath, map[string]any{"status": p.Status}, after)
 }
 
 // MarkCase marks a project's good practice as a case for later batches to read, or
@@ -1214,7 +1301,7 @@ func (s *Store) Cases(ctx context.Context, actor *portal.Actor) (CasesView, erro
 		for _, g := range actor.Grants {
 			grants = append(grants, g.OrgPath)
 		}
-		_, programScope := projectScopes(actor)
+		programScope := likeScope(actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...))
 		var err error
 		v.Cases, err = casesWhere(ctx, tx, `EXISTS (SELECT 1 FROM orgs so WHERE so.id = pg.scope_org_id
 				AND (so.path LIKE ANY($1) OR EXISTS (SELECT 1 FROM unnest($2::text[]) g WHERE g LIKE so.path || '%')))
@@ -1223,9 +1310,9 @@ func (s *Store) Cases(ctx context.Context, actor *portal.Actor) (CasesView, erro
 		if err != nil {
 			return err
 		}
-		orgScope, progScope := projectScopes(actor)
-		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE `+projectVisible+` AND pr.status = 'excellent'
-			ORDER BY pg.year DESC, pr.program_id, pr.org_path LIMIT 500`, orgScope, progScope)
+		var args []any
+		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE `+projectVisible(actor, &args)+` AND pr.status = 'excellent'
+			ORDER BY pg.year DESC, pr.program_id, pr.org_path LIMIT 500`, args...)
 		if err != nil {
 			return err
 		}

@@ -497,7 +497,8 @@ func TestRemindersSentOnceAcrossInstances(t *testing.T) {
 	}
 }
 
-// TestDemoProjects checks the seeded 焦裕禄班 first batch and the 对标争先 ban.
+// TestDemoProjects checks the seeded 焦裕禄班: the first batch accepted, the second
+// running as of today (its dates move with the day it is seeded); and the 对标争先 ban.
 func TestDemoProjects(t *testing.T) {
 	s := New(pgtest.NewPool(t))
 	ctx := context.Background()
@@ -528,16 +529,40 @@ func TestDemoProjects(t *testing.T) {
 			me1 = it
 		}
 	}
-	if me1.Project.Status != portal.ProjectRunning || me1.Milestones < 10 || me1.Missing.Returned != 1 || me1.Missing.Waiting != 2 || me1.Missing.Overdue == 0 {
+	if me1.Project.Status != portal.ProjectRunning || me1.Milestones < 10 || me1.Missing.Returned != 1 || me1.Missing.Waiting != 2 || me1.Missing.Overdue == 0 || me1.Missing.Overdue > 2 {
 		t.Errorf("机械2301班: %+v", me1)
 	}
 	sup, err := s.Workbench(ctx, load("supervisor"))
 	if err != nil || len(sup.Waiting) < 3 {
 		t.Errorf("the supervisor's queue: %d %v", len(sup.Waiting), err)
 	}
+	// The dashboard opens on the running second batch: four classes over its ten
+	// months, the current month among them.
 	dash, err := s.Dashboard(ctx, load("gongtuan"), 0, 0)
-	if err != nil || dash.Total != 6 || dash.ByStatus[portal.ProjectExcellent] != 1 || len(dash.Months) != 9 || len(dash.Heat) != 6 {
+	if err != nil || dash.Total != 4 || dash.ByStatus[portal.ProjectRunning] != 4 || len(dash.Months) != 10 || len(dash.Heat) != 4 {
 		t.Errorf("dashboard: %d projects, %v, %d months, %v", dash.Total, dash.ByStatus, len(dash.Months), err)
+	}
+	thisMonth := portal.MonthOf(s.todayDay())
+	found := false
+	for _, m := range dash.Months {
+		found = found || m == thisMonth
+	}
+	if !found {
+		t.Errorf("the second batch's months %v miss this month %v", dash.Months, thisMonth)
+	}
+	// The first batch is finished: every class accepted, none with an open milestone.
+	var first int64
+	if err := s.pool.QueryRow(ctx, `SELECT id FROM programs WHERE kind = 'class_creation' AND batch = '第一批'`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	dash, err = s.Dashboard(ctx, load("gongtuan"), first, 0)
+	if err != nil || dash.Total != 4 || dash.ByStatus[portal.ProjectExcellent] != 1 || dash.ByStatus[portal.ProjectPassed] != 3 || len(dash.Months) != 9 {
+		t.Errorf("first batch: %d projects, %v, %d months, %v", dash.Total, dash.ByStatus, len(dash.Months), err)
+	}
+	var open int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM milestones m JOIN projects pr ON pr.id = m.project_id
+		WHERE pr.program_id = $1 AND m.status <> 'done'`, first).Scan(&open); err != nil || open != 0 {
+		t.Errorf("the accepted first batch has %d open milestones (%v)", open, err)
 	}
 	cases, err := s.Cases(ctx, load("counselor"))
 	if err != nil || len(cases.Cases) != 1 || len(cases.Commended) < 1 {

@@ -2,7 +2,8 @@ package postgres
 
 import (
 	"context"
-	"sort"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,24 +33,25 @@ type ProjectRow struct {
 func (s *Store) ListProjects(ctx context.Context, actor *portal.Actor, f ProjectFilter) ([]ProjectRow, error) {
 	var out []ProjectRow
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		orgScope, progScope := projectScopes(actor)
 		college := "/"
 		if f.CollegeID != 0 {
 			if err := tx.QueryRow(ctx, `SELECT path FROM orgs WHERE id = $1`, f.CollegeID).Scan(&college); err != nil {
 				return err
 			}
 		}
+		// Counts come from the ledger's monthly rollup and the small index of
+		// entries not yet verified, not from the ledger itself.
+		args := []any{f.ProgramID, string(f.Status), college, college[:len(college)-1] + "0", s.todayDay()}
 		rows, err := tx.Query(ctx, `SELECT `+projectColumns+`,
 				(SELECT count(*) FILTER (WHERE m.status = 'done') FROM milestones m WHERE m.project_id = pr.id),
 				(SELECT count(*) FROM milestones m WHERE m.project_id = pr.id),
-				(SELECT count(*) FROM milestones m WHERE m.project_id = pr.id AND m.status <> 'done' AND m.due_on < $6),
-				(SELECT count(*) FROM ledger_entries e WHERE e.project_id = pr.id AND e.replaced_by IS NULL),
+				(SELECT count(*) FROM milestones m WHERE m.project_id = pr.id AND m.status <> 'done' AND m.due_on < $5),
+				(SELECT coalesce(sum(lm.entries), 0) FROM ledger_months lm WHERE lm.project_id = pr.id),
 				(SELECT count(*) FROM ledger_entries e WHERE e.project_id = pr.id AND e.replaced_by IS NULL AND e.status = 'pending'),
-				(SELECT max(e.on_date) FROM ledger_entries e WHERE e.project_id = pr.id AND e.replaced_by IS NULL)
-			`+projectFrom+` WHERE `+projectVisible+` AND ($3 = 0 OR pr.program_id = $3) AND ($4 = '' OR pr.status = $4)
-			  AND pr.org_path LIKE $5
-			ORDER BY pg.year DESC, pr.program_id DESC, pr.org_path, pr.id LIMIT 1000`,
-			orgScope, progScope, f.ProgramID, string(f.Status), college+"%", s.todayDay())
+				(SELECT max(lm.last_day) FROM ledger_months lm WHERE lm.project_id = pr.id)
+			`+projectFrom+` WHERE ($1 = 0 OR pr.program_id = $1) AND ($2 = '' OR pr.status = $2)
+			  AND pr.org_path ~>=~ $3 AND pr.org_path ~<~ $4 AND `+projectVisible(actor, &args)+`
+			ORDER BY pg.year DESC, pr.program_id DESC, pr.org_path, pr.id LIMIT 1000`, args...)
 		if err != nil {
 			return err
 		}
@@ -118,10 +120,11 @@ func (s *Store) Workbench(ctx context.Context, actor *portal.Actor) (Workbench, 
 	var w Workbench
 	w.Today = s.todayDay()
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		keep := likeScope(actor.RoleScope(portal.RolesFor(portal.ActKeepLedger)...))
+		args := []any{actor.UserID}
 		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+`
-			WHERE (pr.org_path LIKE ANY($1) OR pr.secretary_id = $2 OR pr.counselor_id = $2)
-			ORDER BY pr.status IN ('running', 'rectify') DESC, pg.year DESC, pr.org_path LIMIT 200`, keep, actor.UserID)
+			WHERE (`+inScope("pr.org_path", actor.RoleScope(portal.RolesFor(portal.ActKeepLedger)...), &args)+`
+			  OR pr.secretary_id = $1 OR pr.counselor_id = $1)
+			ORDER BY pr.status IN ('running', 'rectify') DESC, pg.year DESC, pr.org_path LIMIT 200`, args...)
 		if err != nil {
 			return err
 		}
@@ -129,19 +132,16 @@ func (s *Store) Workbench(ctx context.Context, actor *portal.Actor) (Workbench, 
 		if err != nil {
 			return err
 		}
-		for _, p := range keeping {
-			if !portal.CanViewProject(actor, p.Scope()) && p.SecretaryID != actor.UserID && p.CounselorID != actor.UserID {
-				continue
-			}
-			it, err := s.workItem(ctx, tx, p, w.Today)
-			if err != nil {
-				return err
-			}
-			w.Keeping = append(w.Keeping, it)
+		keeping = slices.DeleteFunc(keeping, func(p portal.Project) bool {
+			return !portal.CanViewProject(actor, p.Scope()) && p.SecretaryID != actor.UserID && p.CounselorID != actor.UserID
+		})
+		wi := workItems{s: s, tx: tx, today: w.Today}
+		if w.Keeping, err = wi.of(ctx, keeping); err != nil {
+			return err
 		}
-		counsel := likeScope(actor.RoleScope(portal.RoleCounselor))
-		rows, err = tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.kind = 'class' AND o.active AND o.path LIKE ANY($1)
-			ORDER BY o.path LIMIT 200`, counsel)
+		args = nil
+		rows, err = tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.kind = 'class' AND o.active
+			AND `+inScope("o.path", actor.RoleScope(portal.RoleCounselor), &args)+` ORDER BY o.path LIMIT 200`, args...)
 		if err != nil {
 			return err
 		}
@@ -158,10 +158,10 @@ func (s *Store) Workbench(ctx context.Context, actor *portal.Actor) (Workbench, 
 			}
 			w.Classes = append(w.Classes, row)
 		}
-		sup := likeScope(actor.RoleScope(portal.RolesFor(portal.ActSupervise)...))
-		if len(sup) > 0 {
+		if sup := actor.RoleScope(portal.RolesFor(portal.ActSupervise)...); len(sup) > 0 {
+			args = nil
 			rows, err = tx.Query(ctx, `SELECT `+projectColumns+projectFrom+`
-				WHERE pr.org_path LIKE ANY($1) AND pr.status IN ('running', 'rectify') ORDER BY pr.org_path LIMIT 200`, sup)
+				WHERE `+inScope("pr.org_path", sup, &args)+` AND pr.status IN ('running', 'rectify') ORDER BY pr.org_path LIMIT 200`, args...)
 			if err != nil {
 				return err
 			}
@@ -169,12 +169,8 @@ func (s *Store) Workbench(ctx context.Context, actor *portal.Actor) (Workbench, 
 			if err != nil {
 				return err
 			}
-			for _, p := range supervised {
-				it, err := s.workItem(ctx, tx, p, w.Today)
-				if err != nil {
-					return err
-				}
-				w.Supervised = append(w.Supervised, it)
+			if w.Supervised, err = wi.of(ctx, supervised); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -188,22 +184,58 @@ func (s *Store) Workbench(ctx context.Context, actor *portal.Actor) (Workbench, 
 	return w, err
 }
 
+// workItems works out what projects lack, reading each program once and the
+// ledger from its rollup.
+type workItems struct {
+	s        *Store
+	tx       pgx.Tx
+	today    time.Time
+	programs map[int64]portal.ProgramDetail
+	rules    map[int64]portal.ProjectRules
+}
+
+func (wi *workItems) of(ctx context.Context, projects []portal.Project) ([]WorkItem, error) {
+	if len(projects) == 0 {
+		return nil, nil
+	}
+	if wi.programs == nil {
+		wi.programs, wi.rules = map[int64]portal.ProgramDetail{}, map[int64]portal.ProjectRules{}
+	}
+	ids := make([]int64, len(projects))
+	for i, p := range projects {
+		ids[i] = p.ID
+	}
+	ledgers, err := ledgerStates(ctx, wi.tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]WorkItem, 0, len(projects))
+	for _, p := range projects {
+		if _, ok := wi.programs[p.ProgramID]; !ok {
+			prog, err := loadProgram(ctx, wi.tx, p.ProgramID)
+			if err != nil {
+				return nil, err
+			}
+			rules, err := loadRules(ctx, wi.tx, p.ProgramID)
+			if err != nil {
+				return nil, err
+			}
+			wi.programs[p.ProgramID], wi.rules[p.ProgramID] = prog, rules
+		}
+		it, err := wi.s.workItem(ctx, wi.tx, p, wi.programs[p.ProgramID].Program, wi.rules[p.ProgramID], *ledgers[p.ID], wi.today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
 // workItem works out what a project lacks.
-func (s *Store) workItem(ctx context.Context, tx pgx.Tx, p portal.Project, today time.Time) (WorkItem, error) {
+func (s *Store) workItem(ctx context.Context, tx pgx.Tx, p portal.Project, prog portal.Program, rules portal.ProjectRules,
+	lg ledgerState, today time.Time) (WorkItem, error) {
 	it := WorkItem{Project: p}
-	prog, err := loadProgram(ctx, tx, p.ProgramID)
-	if err != nil {
-		return it, err
-	}
-	rules, err := loadRules(ctx, tx, p.ProgramID)
-	if err != nil {
-		return it, err
-	}
 	ms, err := projectMilestones(ctx, tx, p.ID)
-	if err != nil {
-		return it, err
-	}
-	entries, err := projectEntries(ctx, tx, p.ID)
 	if err != nil {
 		return it, err
 	}
@@ -211,8 +243,8 @@ func (s *Store) workItem(ctx context.Context, tx pgx.Tx, p portal.Project, today
 	if err != nil {
 		return it, err
 	}
-	comp := portal.Compliance(rules, p.Starts, p.Ends, today, entryDays(entries))
-	it.Missing = missingOf(p, prog.Program, rules, ms, entries, comp, reports, today, s)
+	comp := portal.ComplianceFromMonths(rules, p.Starts, p.Ends, today, lg.months)
+	it.Missing = missingOf(p, prog, rules, ms, lg, comp, reports, today, s)
 	it.Milestones = len(ms)
 	for _, m := range ms {
 		if m.Status == portal.MilestoneDone {
@@ -249,6 +281,34 @@ type HeatRow struct {
 	Cells   []portal.MonthCompliance
 }
 
+// GroupRow is an organization under the dashboard's focus, with its projects and
+// one cell per month of the dashboard.
+type GroupRow struct {
+	Org      portal.Org
+	Projects int
+	Open     int
+	Cells    []GroupCell
+}
+
+// GroupCell is a month of a GroupRow: how many of its projects were in their cycle
+// (Running), how many of those had a ledger entry that counts (Active), and the
+// entries.
+type GroupCell struct {
+	Month   portal.Month
+	Running int
+	Active  int
+	Entries int
+}
+
+// Share returns the percentage of running projects that were active, -1 when none
+// was running.
+func (c GroupCell) Share() int {
+	if c.Running == 0 {
+		return -1
+	}
+	return min(100, c.Active*100/c.Running)
+}
+
 // OverdueRow is a milestone past due on the dashboard.
 type OverdueRow struct {
 	Project   portal.Project
@@ -264,207 +324,363 @@ type MonthActivity struct {
 	Verified int
 }
 
-// MoneyRow is the grants of a group of projects (a college, a program).
+// MoneyRow is the grants of a group of projects (an organization, a program).
 type MoneyRow struct {
 	Label    string
+	OrgID    int64
 	Projects int
 	Awarded  int64 // fen
 	Paid     int64
 	Spent    int64
 }
 
-// Dashboard is the manager's and the college's overview of a program's projects.
+// Dashboard is the overview of a program's projects under one organization (the
+// focus), for managers, colleges and school leaders.
 type Dashboard struct {
-	Programs  []portal.Program // the programs with projects the actor sees
-	Program   portal.Program
-	Colleges  []portal.Org
-	CollegeID int64
-	Rules     portal.ProjectRules
-	ByStatus  map[portal.ProjectStatus]int
-	Total     int
-	Months    []portal.Month
-	Heat      []HeatRow
-	Overdue   []OverdueRow
-	Activity  []MonthActivity
-	ByCollege []MoneyRow
-	Money     MoneyRow
-	Today     time.Time
+	Programs []portal.Program // programs with projects the actor sees, newest first (at most DashboardPrograms)
+	Program  portal.Program
+	Focus    portal.Org   // the organization looked at
+	Trail    []portal.Org // the focus's ancestors from the top the actor may look at, for going back up
+	Rules    portal.ProjectRules
+	ByStatus map[portal.ProjectStatus]int
+	Total    int
+	Months   []portal.Month
+	// Heat has a line per project when the focus holds at most HeatProjects of
+	// them; otherwise Groups has a line per organization under the focus.
+	Heat         []HeatRow
+	Groups       []GroupRow
+	Overdue      []OverdueRow // the longest overdue first, at most MaxOverdue
+	OverdueTotal int
+	Escalated    int
+	Activity     []MonthActivity
+	ByGroup      []MoneyRow
+	Money        MoneyRow
+	Today        time.Time
 }
 
-// Dashboard returns the overview of one program's projects that the actor may see
-// (the newest program with projects when programID is 0), of one college when
-// collegeID is given.
-func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, collegeID int64) (Dashboard, error) {
-	d := Dashboard{ByStatus: map[portal.ProjectStatus]int{}, Today: s.todayDay(), CollegeID: collegeID}
+// Bounds of the dashboard.
+const (
+	DashboardPrograms = 100 // programs offered in its choice
+	HeatProjects      = 60  // projects shown one by one
+	MaxOverdue        = 30  // overdue milestones listed
+	dashboardMonths   = 36
+)
+
+// Dashboard returns the overview of one program's projects (the newest program with
+// projects the actor sees when programID is 0) under the organization focusID (by
+// default the program's applicant scope, or the actor's own subtree for those who
+// see projects but not the program). Its figures come from the projects' rows and
+// the ledger's rollups (ledger_months, ledger_org_months), never from the ledger.
+func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, focusID int64) (Dashboard, error) {
+	d := Dashboard{ByStatus: map[portal.ProjectStatus]int{}, Today: s.todayDay()}
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		orgScope, progScope := projectScopes(actor)
-		rows, err := tx.Query(ctx, `SELECT DISTINCT pg.id, pg.year FROM projects pr JOIN programs pg ON pg.id = pr.program_id
-			JOIN orgs po ON po.id = pg.owner_org_id WHERE `+projectVisible+` ORDER BY pg.year DESC, pg.id DESC`, orgScope, progScope)
+		var args []any
+		rows, err := tx.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg
+			WHERE EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+projectVisible(actor, &args)+`)
+			ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), args...)
 		if err != nil {
 			return err
 		}
-		ids, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (int64, error) {
-			var id int64
-			var year int
-			err := r.Scan(&id, &year)
-			return id, err
-		})
+		if d.Programs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Program, error) {
+			var p portal.Program
+			err := r.Scan(&p.ID, &p.Title, &p.Batch, &p.Year)
+			return p, err
+		}); err != nil {
+			return err
+		}
+		if programID == 0 {
+			if len(d.Programs) == 0 {
+				return nil // nothing to show yet
+			}
+			programID = d.Programs[0].ID
+		}
+		prog, err := loadProgram(ctx, tx, programID)
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			prog, err := loadProgram(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			d.Programs = append(d.Programs, prog.Program)
-			if programID == 0 {
-				programID = id
-			}
-			if id == programID {
-				d.Program = prog.Program
-			}
-		}
-		if d.Program.ID == 0 {
-			if programID != 0 && len(ids) > 0 {
-				return portal.NotFound()
-			}
-			return nil // nothing to show yet
+		d.Program = prog.Program
+		if err := s.dashboardFocus(ctx, tx, actor, &d, focusID); err != nil {
+			return err
 		}
 		if d.Rules, err = loadRules(ctx, tx, programID); err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.program_id = $3 AND `+projectVisible+`
-			ORDER BY pr.org_path, pr.id LIMIT 2000`, orgScope, progScope, programID)
-		if err != nil {
-			return err
-		}
-		all, err := collectProjects(rows)
-		if err != nil {
-			return err
-		}
-		// The colleges of the program's projects, for the filter.
-		var paths []string
-		var college portal.Org
-		for _, p := range all {
-			paths = append(paths, p.OrgPath)
-		}
-		rows, err = tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.kind = 'college'
-			AND EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE p LIKE o.path || '%') ORDER BY o.path`, paths)
-		if err != nil {
-			return err
-		}
-		if d.Colleges, err = collectOrgs(rows, false); err != nil {
-			return err
-		}
-		for _, c := range d.Colleges {
-			if c.ID == collegeID {
-				college = c
-			}
-		}
-		var projects []portal.Project
-		for _, p := range all {
-			if collegeID == 0 || college.ID != 0 && portal.PathCovers(college.Path, p.OrgPath) {
-				projects = append(projects, p)
-			}
-		}
-		d.Total = len(projects)
-		if len(projects) == 0 {
-			return nil
-		}
-		first, last := projects[0].Starts, projects[0].Ends
-		for _, p := range projects {
-			d.ByStatus[p.Status]++
-			if p.Starts.Before(first) {
-				first = p.Starts
-			}
-			if p.Ends.After(last) {
-				last = p.Ends
-			}
-		}
-		d.Months = portal.MonthsBetween(first, last)
-		if len(d.Months) > 36 {
-			d.Months = d.Months[len(d.Months)-36:]
-		}
-		activity := map[portal.Month]*MonthActivity{}
-		for _, m := range d.Months {
-			activity[m] = &MonthActivity{Month: m}
-		}
-		money := map[string]*MoneyRow{}
-		for _, p := range projects {
-			ms, err := projectMilestones(ctx, tx, p.ID)
-			if err != nil {
-				return err
-			}
-			entries, err := projectEntries(ctx, tx, p.ID)
-			if err != nil {
-				return err
-			}
-			comp := portal.Compliance(d.Rules, p.Starts, p.Ends, d.Today, entryDays(entries))
-			row := HeatRow{Project: p}
-			byMonth := map[portal.Month]portal.MonthCompliance{}
-			for _, c := range comp {
-				byMonth[c.Month] = c
-			}
-			for _, m := range d.Months {
-				c, ok := byMonth[m]
-				if !ok {
-					c = portal.MonthCompliance{Month: m}
-				}
-				row.Cells = append(row.Cells, c)
-			}
-			d.Heat = append(d.Heat, row)
-			if p.Status.Open() {
-				for _, o := range portal.OverdueMilestones(ms, d.Today, d.Rules.EscalateDays) {
-					d.Overdue = append(d.Overdue, OverdueRow{Project: p, Milestone: o.Milestone, Days: o.Days, Escalate: o.Escalate})
-				}
-			}
-			for _, e := range entries {
-				if a, ok := activity[portal.MonthOf(e.On)]; ok {
-					a.Entries++
-					if e.Status == portal.EntryVerified {
-						a.Verified++
-					}
-				}
-			}
-			mr := money[p.CollegeName]
-			if mr == nil {
-				mr = &MoneyRow{Label: p.CollegeName}
-				money[p.CollegeName] = mr
-			}
-			var paid, spent int64
-			if err := tx.QueryRow(ctx, `SELECT (SELECT coalesce(sum(cents), 0) FROM disbursements WHERE project_id = $1),
-				(SELECT coalesce(sum(cents), 0) FROM expenses WHERE project_id = $1)`, p.ID).Scan(&paid, &spent); err != nil {
-				return err
-			}
-			mr.Projects++
-			mr.Awarded += p.GrantCents()
-			mr.Paid += paid
-			mr.Spent += spent
-			d.Money.Projects++
-			d.Money.Awarded += p.GrantCents()
-			d.Money.Paid += paid
-			d.Money.Spent += spent
-		}
-		sort.SliceStable(d.Overdue, func(i, j int) bool { return d.Overdue[i].Days > d.Overdue[j].Days })
-		for _, m := range d.Months {
-			d.Activity = append(d.Activity, *activity[m])
-		}
-		for _, k := range sortedKeys(money) {
-			d.ByCollege = append(d.ByCollege, *money[k])
-		}
-		return nil
+		return s.dashboardFigures(ctx, tx, &d)
 	})
 	return d, err
 }
 
-func sortedKeys(m map[string]*MoneyRow) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
+// dashboardFocus sets the focus and its trail: the organization asked for when the
+// actor may see every project under it, else the top she may look at.
+func (s *Store) dashboardFocus(ctx context.Context, tx pgx.Tx, actor *portal.Actor, d *Dashboard, focusID int64) error {
+	var tops []string
+	if portal.Can(actor, portal.ActViewProgram, d.Program.OwnerPath) {
+		tops = []string{d.Program.ScopePath}
+	} else {
+		tops = actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...)
 	}
-	sort.Strings(out)
-	return out
+	if len(tops) == 0 {
+		return portal.NotFound()
+	}
+	var focus portal.Org
+	var err error
+	if focusID != 0 {
+		if focus, err = scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`, focusID)); err != nil {
+			return err
+		}
+	} else if focus, err = scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.path = $1`, tops[0])); err != nil {
+		return err
+	}
+	top := ""
+	for _, t := range tops {
+		if portal.PathCovers(t, focus.Path) {
+			top = t
+		}
+	}
+	if top == "" {
+		return portal.NotFound()
+	}
+	d.Focus = focus
+	rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = ANY (path_ids($1)) AND o.id <> $2
+		AND starts_with(o.path, $3) ORDER BY length(o.path)`, focus.Path, focus.ID, top)
+	if err != nil {
+		return err
+	}
+	d.Trail, err = collectOrgs(rows, false)
+	return err
+}
+
+// dashboardFigures fills the dashboard of d.Program under d.Focus.
+func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
+	type light struct {
+		id, child          int64
+		status             portal.ProjectStatus
+		starts, ends       time.Time
+		grant, paid, spent int64
+	}
+	path := d.Focus.Path
+	rows, err := tx.Query(ctx, `SELECT pr.id, coalesce(nullif(split_part(substr(pr.org_path, length($2) + 1), '/', 1), '')::bigint, 0),
+			pr.status, pr.starts_on, pr.ends_on, pr.grant_yuan * 100, pr.paid_cents, pr.spent_cents
+		FROM projects pr WHERE pr.program_id = $1 AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3`,
+		d.Program.ID, path, path[:len(path)-1]+"0")
+	if err != nil {
+		return err
+	}
+	var projects []light
+	var l light
+	if _, err := pgx.ForEachRow(rows, []any{&l.id, &l.child, &l.status, &l.starts, &l.ends, &l.grant, &l.paid, &l.spent}, func() error {
+		projects = append(projects, l)
+		return nil
+	}); err != nil {
+		return err
+	}
+	d.Total = len(projects)
+	if d.Total == 0 {
+		return nil
+	}
+	first, last := projects[0].starts, projects[0].ends
+	var childIDs []int64
+	money := map[int64]*MoneyRow{}
+	for _, p := range projects {
+		d.ByStatus[p.status]++
+		first, last = minTime(first, p.starts), maxTime(last, p.ends)
+		mr := money[p.child]
+		if mr == nil {
+			mr = &MoneyRow{OrgID: p.child}
+			money[p.child] = mr
+			childIDs = append(childIDs, p.child)
+		}
+		for _, r := range []*MoneyRow{mr, &d.Money} {
+			r.Projects++
+			r.Awarded += p.grant
+			r.Paid += p.paid
+			r.Spent += p.spent
+		}
+	}
+	d.Months = portal.MonthsBetween(first, last)
+	if len(d.Months) > dashboardMonths {
+		d.Months = d.Months[len(d.Months)-dashboardMonths:]
+	}
+	monthIndex := map[portal.Month]int{}
+	for i, m := range d.Months {
+		monthIndex[m] = i
+		d.Activity = append(d.Activity, MonthActivity{Month: m})
+	}
+	rows, err = tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = ANY ($1) ORDER BY o.path`, childIDs)
+	if err != nil {
+		return err
+	}
+	children, err := collectOrgs(rows, false)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		money[c.ID].Label = c.Name
+		d.ByGroup = append(d.ByGroup, *money[c.ID])
+	}
+	if mr := money[0]; mr != nil { // projects of the focus itself
+		mr.Label, mr.OrgID = d.Focus.Name, d.Focus.ID
+		d.ByGroup = append(d.ByGroup, *mr)
+	}
+	// Ledger activity under the focus, by month, from the organizations' rollup.
+	rows, err = tx.Query(ctx, `SELECT org_id, month, entries, verified, projects FROM ledger_org_months
+		WHERE program_id = $1 AND org_id = ANY ($2) AND month BETWEEN $3 AND $4`,
+		d.Program.ID, append(childIDs, d.Focus.ID), d.Months[0].First(), d.Months[len(d.Months)-1].First())
+	if err != nil {
+		return err
+	}
+	type orgMonth struct {
+		entries, verified, projects int
+	}
+	byOrg := map[int64]map[portal.Month]orgMonth{}
+	var orgID int64
+	var month time.Time
+	var om orgMonth
+	if _, err := pgx.ForEachRow(rows, []any{&orgID, &month, &om.entries, &om.verified, &om.projects}, func() error {
+		if byOrg[orgID] == nil {
+			byOrg[orgID] = map[portal.Month]orgMonth{}
+		}
+		byOrg[orgID][portal.MonthOf(month)] = om
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i, m := range d.Months {
+		d.Activity[i].Entries, d.Activity[i].Verified = byOrg[d.Focus.ID][m].entries, byOrg[d.Focus.ID][m].verified
+	}
+	if d.Total <= HeatProjects {
+		if err := s.dashboardHeat(ctx, tx, d); err != nil {
+			return err
+		}
+	} else {
+		groups := map[int64]*GroupRow{}
+		for _, c := range children {
+			g := &GroupRow{Org: c, Cells: make([]GroupCell, len(d.Months))}
+			for i, m := range d.Months {
+				g.Cells[i] = GroupCell{Month: m, Active: byOrg[c.ID][m].projects, Entries: byOrg[c.ID][m].entries}
+			}
+			groups[c.ID] = g
+		}
+		for _, p := range projects {
+			g := groups[p.child]
+			if g == nil {
+				continue // the focus's own projects are counted in its totals only
+			}
+			g.Projects++
+			if p.status.Open() {
+				g.Open++
+			}
+			for _, m := range portal.MonthsBetween(p.starts, p.ends) {
+				if i, ok := monthIndex[m]; ok {
+					g.Cells[i].Running++
+				}
+			}
+		}
+		for _, c := range children {
+			d.Groups = append(d.Groups, *groups[c.ID])
+		}
+	}
+	return s.dashboardOverdue(ctx, tx, d)
+}
+
+// dashboardHeat fills the heat map with one line per project under the focus, its
+// months judged from the ledger's monthly rollup.
+func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
+	path := d.Focus.Path
+	rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.program_id = $1
+		AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 ORDER BY pr.org_path, pr.id`, d.Program.ID, path, path[:len(path)-1]+"0")
+	if err != nil {
+		return err
+	}
+	projects, err := collectProjects(rows)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(projects))
+	for i, p := range projects {
+		ids[i] = p.ID
+	}
+	ledgers, err := ledgerStates(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range projects {
+		comp := portal.ComplianceFromMonths(d.Rules, p.Starts, p.Ends, d.Today, ledgers[p.ID].months)
+		row := HeatRow{Project: p}
+		byMonth := map[portal.Month]portal.MonthCompliance{}
+		for _, c := range comp {
+			byMonth[c.Month] = c
+		}
+		for _, m := range d.Months {
+			c, ok := byMonth[m]
+			if !ok {
+				c = portal.MonthCompliance{Month: m}
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		d.Heat = append(d.Heat, row)
+	}
+	return nil
+}
+
+// dashboardOverdue lists the open projects' milestones past due under the focus,
+// the longest overdue first.
+func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
+	path := d.Focus.Path
+	const from = ` FROM milestones m JOIN projects pr ON pr.id = m.project_id
+		WHERE pr.program_id = $1 AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 AND pr.status IN ('running', 'rectify')
+		AND m.status <> 'done' AND m.due_on < $4`
+	args := []any{d.Program.ID, path, path[:len(path)-1] + "0", d.Today}
+	escalateBy := d.Today.AddDate(0, 0, -d.Rules.EscalateDays)
+	if err := tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE $5 > 0 AND m.due_on <= $6)`+from,
+		append(args, d.Rules.EscalateDays, escalateBy)...).Scan(&d.OverdueTotal, &d.Escalated); err != nil {
+		return err
+	}
+	if d.OverdueTotal == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT `+milestoneColumns+from+` ORDER BY m.due_on, m.id LIMIT `+strconv.Itoa(MaxOverdue), args...)
+	if err != nil {
+		return err
+	}
+	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Milestone, error) { return scanMilestone(r) })
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, m := range ms {
+		ids = append(ids, m.ProjectID)
+	}
+	rows, err = tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.id = ANY ($1)`, ids)
+	if err != nil {
+		return err
+	}
+	projects, err := collectProjects(rows)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]portal.Project{}
+	for _, p := range projects {
+		byID[p.ID] = p
+	}
+	for _, o := range portal.OverdueMilestones(ms, d.Today, d.Rules.EscalateDays) {
+		d.Overdue = append(d.Overdue, OverdueRow{Project: byID[o.Milestone.ProjectID], Milestone: o.Milestone, Days: o.Days, Escalate: o.Escalate})
+	}
+	return nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // OrgProfile is an organization's one page across programs and years.
@@ -489,9 +705,9 @@ func (s *Store) OrgProfile(ctx context.Context, actor *portal.Actor, orgID int64
 		if !portal.Can(actor, portal.ActViewOrg, v.Org.Path) {
 			return portal.NotFound()
 		}
-		orgScope, progScope := projectScopes(actor)
-		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.org_path LIKE $3 AND `+projectVisible+`
-			ORDER BY pg.year DESC, pr.starts_on DESC, pr.org_path LIMIT 500`, orgScope, progScope, v.Org.Path+"%")
+		args := []any{v.Org.Path, v.Org.Path[:len(v.Org.Path)-1] + "0"}
+		rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.org_path ~>=~ $1 AND pr.org_path ~<~ $2
+			AND `+projectVisible(actor, &args)+` ORDER BY pg.year DESC, pr.starts_on DESC, pr.org_path LIMIT 500`, args...)
 		if err != nil {
 			return err
 		}

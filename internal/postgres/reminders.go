@@ -16,10 +16,12 @@ import (
 const reminderLock = 7310055
 
 // ReminderRun reports one turn of the reminder job: whether this instance ran it
-// (another may hold the lock) and how many messages it posted.
+// (another may hold the lock), how many messages it posted, and how many mails it
+// queued with them (one per recipient with an e-mail address, when Store.Mail is set).
 type ReminderRun struct {
-	Ran  bool
-	Sent int
+	Ran    bool
+	Sent   int
+	Mailed int
 }
 
 // reminder is one message of the job, under its keys: it is posted when at least
@@ -41,7 +43,9 @@ type reminder struct {
 // months that missed their showcases, ledgers left too long, and entries waiting
 // for verification (a daily digest to each supervisor), and posts each message in
 // the portal once: every reminder has a key, kept in reminders_sent, unique per
-// reminder and period.
+// reminder and period. When Store.Mail is set, each message is also queued as mail
+// (mail_outbox) to every recipient with an e-mail address, in the same transaction,
+// for MailLoop to send after the commit.
 func (s *Store) RunReminders(ctx context.Context) (ReminderRun, error) {
 	var run ReminderRun
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -92,11 +96,18 @@ func (s *Store) RunReminders(ctx context.Context) (ReminderRun, error) {
 				return err
 			}
 			run.Sent++
+			if s.Mail != nil {
+				n, err := queueMail(ctx, tx, s.Mail, r.users, r.msg, r.link, r.args)
+				if err != nil {
+					return err
+				}
+				run.Mailed += n
+			}
 		}
 		if run.Sent == 0 {
 			return nil
 		}
-		return audit(ctx, tx, system, "reminders.send", "reminder", 0, "/", nil, map[string]int{"sent": run.Sent})
+		return audit(ctx, tx, system, "reminders.send", "reminder", 0, "/", nil, map[string]int{"sent": run.Sent, "mailed": run.Mailed})
 	})
 	return run, err
 }
@@ -245,7 +256,7 @@ func (s *Store) ReminderLoop(ctx context.Context, log *slog.Logger, every time.D
 		case err != nil && ctx.Err() == nil:
 			log.Error("reminders", "err", err)
 		case run.Sent > 0:
-			log.Info("reminders sent", "messages", run.Sent)
+			log.Info("reminders sent", "messages", run.Sent, "mails_queued", run.Mailed)
 		}
 		t.Reset(every)
 	}

@@ -87,9 +87,11 @@ func roundFor(ctx context.Context, tx pgx.Tx, actor *portal.Actor, id int64, man
 }
 
 // CreateRound opens a review round of a program over some of its tracks. An
-// approval round takes in every submitted or received application of those tracks,
-// each labelled with a blind code; its reviewer pool starts with everyone holding a
-// reviewer grant over the program's owner.
+// approval round takes in every submitted or received application of those tracks;
+// a mid-term or final round takes in the projects of those tracks whose report of
+// the stage portal.ReportReviewable admits. Each item is labelled with a blind code.
+// The reviewer pool starts with everyone holding a reviewer grant over the program's
+// owner.
 func (s *Store) CreateRound(ctx context.Context, actor *portal.Actor, programID int64, in portal.RoundInput) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -118,6 +120,8 @@ func (s *Store) CreateRound(ctx context.Context, actor *portal.Actor, programID 
 			if err := addApprovalItems(ctx, tx, id, d, in.TrackIDs); err != nil {
 				return err
 			}
+		} else if err := addReportItems(ctx, tx, id, d, in.TrackIDs, in.Stage); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO round_reviewers (round_id, user_id)
 			SELECT DISTINCT $1::bigint, g.user_id FROM role_grants g JOIN orgs o ON o.id = g.org_id JOIN users u ON u.id = g.user_id
@@ -183,6 +187,13 @@ type RoundItem struct {
 	EndorserIDs   []int64
 	Sheets        []Assignment
 	Decision      string
+	// ReportID and ProjectID name the report a mid-term or final round reviews and
+	// its project (0 at approval rounds).
+	ReportID  int64
+	ProjectID int64
+	// Passed is the committee's own choice on the item (ticked), false before a
+	// decision.
+	Passed bool
 }
 
 // Assignment is one reviewer's sheet on one item.
@@ -249,9 +260,10 @@ func (s *Store) GetRound(ctx context.Context, actor *portal.Actor, id int64) (Ro
 // roundItems reads a round's items with their sheets and decisions.
 func roundItems(ctx context.Context, tx pgx.Tx, roundID int64) ([]RoundItem, error) {
 	rows, err := tx.Query(ctx, `SELECT i.id, i.application_id, i.track_id, i.code, i.position, a.title, a.org_id, o.name, a.org_path,
-		a.author_id, a.endorser_ids, coalesce(d.outcome, '')
+		a.author_id, a.endorser_ids, coalesce(d.outcome, ''), coalesce(i.report_id, 0), coalesce(rp.project_id, 0),
+		coalesce(d.passed, false)
 		FROM round_items i JOIN applications a ON a.id = i.application_id JOIN orgs o ON o.id = a.org_id
-		LEFT JOIN round_decisions d ON d.item_id = i.id
+		LEFT JOIN round_decisions d ON d.item_id = i.id LEFT JOIN project_reports rp ON rp.id = i.report_id
 		WHERE i.round_id = $1 ORDER BY i.track_id, i.position, i.id`, roundID)
 	if err != nil {
 		return nil, err
@@ -259,7 +271,7 @@ func roundItems(ctx context.Context, tx pgx.Tx, roundID int64) ([]RoundItem, err
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RoundItem, error) {
 		var it RoundItem
 		err := r.Scan(&it.ID, &it.ApplicationID, &it.TrackID, &it.Code, &it.Position, &it.Title, &it.OrgID, &it.OrgName, &it.OrgPath,
-			&it.AuthorID, &it.EndorserIDs, &it.Decision)
+			&it.AuthorID, &it.EndorserIDs, &it.Decision, &it.ReportID, &it.ProjectID, &it.Passed)
 		return it, err
 	})
 	if err != nil {
@@ -539,7 +551,8 @@ func missingSheets(items []RoundItem, perItem int) []string {
 // deciding (every sheet submitted; the refusal lists what is missing), deciding →
 // published (every item decided), published → final (the window closed and every
 // objection answered; see Finalize). A step back from deciding to scoring reopens
-// scoring.
+// scoring; at a mid-term or final round it also clears the decisions on items, whose
+// outcomes follow the scores, so that they are taken again.
 func (s *Store) SetRoundStatus(ctx context.Context, actor *portal.Actor, roundID int64, version int, next portal.RoundStatus) error {
 	if next == portal.RoundFinal {
 		return s.Finalize(ctx, actor, roundID, version)
@@ -577,6 +590,11 @@ func (s *Store) SetRoundStatus(ctx context.Context, actor *portal.Actor, roundID
 				return portal.Errorf(portal.EINVALID, "review.scoring_incomplete", strings.Join(missing, "；"))
 			}
 		case r.Status == portal.RoundDeciding && next == portal.RoundScoring:
+			if r.Stage != portal.StageApproval {
+				if _, err := tx.Exec(ctx, `DELETE FROM round_decisions WHERE round_id = $1 AND item_id IS NOT NULL`, roundID); err != nil {
+					return err
+				}
+			}
 		case r.Status == portal.RoundDeciding && next == portal.RoundPublished:
 			var undecided []string
 			for _, it := range items {
@@ -673,7 +691,8 @@ func (s *Store) MyReviews(ctx context.Context, actor *portal.Actor) ([]MyReview,
 	return out, err
 }
 
-// ReviewSheet is what a reviewer sees to score one item: the frozen submission, its
+// ReviewSheet is what a reviewer sees to score one item: the frozen submission (at
+// an approval round) or the project's report (at a mid-term or final round), its
 // files (named by the blind code in a blind round) and the rubric.
 type ReviewSheet struct {
 	Assignment Assignment
@@ -684,6 +703,9 @@ type ReviewSheet struct {
 	OrgName    string // empty in a blind round
 	Version    portal.AppVersion
 	Files      []portal.Attachment
+	// Report is the report under review at a mid-term or final round, nil at an
+	// approval round; Version then carries only the title.
+	Report *ReviewedReport
 }
 
 // GetReviewSheet returns the sheet with id to the reviewer it is assigned to.
@@ -718,14 +740,17 @@ func reviewSheet(ctx context.Context, tx pgx.Tx, actor *portal.Actor, id int64) 
 	if out.Program, err = loadProgram(ctx, tx, out.Round.ProgramID); err != nil {
 		return out, err
 	}
-	var appID, trackID int64
+	var appID, trackID, reportID int64
 	var number int
-	if err := tx.QueryRow(ctx, `SELECT i.application_id, i.track_id, i.version_number, i.code, o.name FROM round_items i
-		JOIN applications a ON a.id = i.application_id JOIN orgs o ON o.id = a.org_id WHERE i.id = $1`, out.Assignment.ItemID).
-		Scan(&appID, &trackID, &number, &out.Code, &out.OrgName); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT i.application_id, i.track_id, i.version_number, i.code, o.name, coalesce(i.report_id, 0)
+		FROM round_items i JOIN applications a ON a.id = i.application_id JOIN orgs o ON o.id = a.org_id WHERE i.id = $1`, out.Assignment.ItemID).
+		Scan(&appID, &trackID, &number, &out.Code, &out.OrgName, &reportID); err != nil {
 		return out, err
 	}
 	out.Track, _ = out.Program.Track(trackID)
+	if reportID != 0 {
+		return out, reportSheet(ctx, tx, &out, reportID)
+	}
 	var content []byte
 	if err := tx.QueryRow(ctx, `SELECT number, title, content, sent_by_name, sent_at FROM application_versions
 		WHERE application_id = $1 AND number = $2`, appID, number).Scan(&out.Version.Number, &out.Version.Title, &content,
@@ -762,8 +787,9 @@ func reviewSheet(ctx context.Context, tx pgx.Tx, actor *portal.Actor, id int64) 
 	return out, nil
 }
 
-// ReviewFile returns a file of the submission behind a sheet, to its reviewer, under
-// the name the sheet shows (the blind code in a blind round).
+// ReviewFile returns a file of the submission (or of the report's evidence) behind a
+// sheet, to its reviewer, under the name the sheet shows (the blind code in a blind
+// round).
 func (s *Store) ReviewFile(ctx context.Context, actor *portal.Actor, sheetID, fileID int64) (portal.Attachment, []byte, error) {
 	var at portal.Attachment
 	var data []byte
@@ -775,6 +801,9 @@ func (s *Store) ReviewFile(ctx context.Context, actor *portal.Actor, sheetID, fi
 		for _, f := range rs.Files {
 			if f.ID == fileID {
 				at = f
+				if rs.Report != nil {
+					return tx.QueryRow(ctx, `SELECT data FROM evidence WHERE id = $1`, fileID).Scan(&data)
+				}
 				return tx.QueryRow(ctx, `SELECT data FROM attachments WHERE id = $1`, fileID).Scan(&data)
 			}
 		}
@@ -877,6 +906,7 @@ type ItemResult struct {
 	Stats   portal.Stats
 	Ranked  portal.Ranked
 	KeyFull bool
+	Grade   portal.Grade // the trimmed mean against the rubric's pass and excellent lines
 }
 
 // TrackResult is one track's ranking.
@@ -895,8 +925,9 @@ type AutoRecognised struct {
 
 // RoundResults aggregates a round's submitted sheets: per item the weighted totals,
 // mean, trimmed mean, median, standard deviation and count (normalised per reviewer
-// when the round says so), the key-indicator rule, and per track the ranking with
-// ties and the quota line.
+// when the round says so), the key-indicator rule, the grade, and per track the
+// ranking with ties and the quota line. The quota limits places at approval rounds
+// only: mid-term and final rounds rank without a line.
 func (s *Store) RoundResults(ctx context.Context, actor *portal.Actor, roundID int64) ([]TrackResult, error) {
 	var out []TrackResult
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
@@ -952,11 +983,16 @@ func results(ctx context.Context, tx pgx.Tx, r Round, d portal.ProgramDetail, it
 			}
 			res.Stats = portal.Aggregate(res.Totals)
 			res.KeyFull = portal.KeyIndicatorsFull(r.Rubric, sheets)
+			res.Grade = r.Rubric.GradeOf(res.Stats.Count, res.Stats.TrimmedMean, res.KeyFull)
 			keyOK := !r.Rubric.KeyFull || res.KeyFull
 			ranked = append(ranked, portal.Ranked{ItemID: it.ID, Score: res.Stats.TrimmedMean, KeyOK: keyOK})
 			byID[it.ID] = res
 		}
-		for _, rk := range portal.Rank(ranked, t.Quota) {
+		quota := t.Quota
+		if r.Stage != portal.StageApproval {
+			quota = 0
+		}
+		for _, rk := range portal.Rank(ranked, quota) {
 			res := byID[rk.ItemID]
 			res.Ranked = rk
 			tr.Items = append(tr.Items, res)
@@ -974,10 +1010,12 @@ func results(ctx context.Context, tx pgx.Tx, r Round, d portal.ProgramDetail, it
 	return out, nil
 }
 
-// Decide records the committee's decision for one track: the selected items get the
-// positive outcome (approved at approval rounds; at acceptance rounds the outcome
-// given), the others the negative one with the reason. Selecting past the quota
-// needs a written reason, which is kept.
+// Decide records the committee's decision for one track. At an approval round the
+// selected items are approved and the others rejected; selecting past the quota
+// needs a written reason, which is kept. At a mid-term or final round the selected
+// items are those the committee passes, and each item's outcome is
+// portal.RoundOutcome of that choice and the item's grade (excellent, pass,
+// rectify, fail); no quota applies.
 func (s *Store) Decide(ctx context.Context, actor *portal.Actor, roundID int64, version int, trackID int64, selected []int64, overReason string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		r, d, err := roundFor(ctx, tx, actor, roundID, true, true)
@@ -1009,30 +1047,46 @@ func (s *Store) Decide(ctx context.Context, actor *portal.Actor, roundID int64, 
 				return portal.Errorf(portal.EINVALID, "error.bad_request")
 			}
 		}
-		if err := portal.CheckSelection(len(selected), t.Quota, overReason); err != nil {
-			return err
-		}
 		over := ""
-		if t.Quota > 0 && len(selected) > t.Quota {
-			over = strings.TrimSpace(overReason)
+		grades := map[int64]portal.Grade{}
+		if r.Stage == portal.StageApproval {
+			if err := portal.CheckSelection(len(selected), t.Quota, overReason); err != nil {
+				return err
+			}
+			if t.Quota > 0 && len(selected) > t.Quota {
+				over = strings.TrimSpace(overReason)
+			}
+		} else {
+			res, err := results(ctx, tx, r, d, items)
+			if err != nil {
+				return err
+			}
+			for _, tr := range res {
+				for _, ir := range tr.Items {
+					grades[ir.Item.ID] = ir.Grade
+				}
+			}
 		}
 		yes, no := "approved", "rejected"
-		if r.Stage != portal.StageApproval {
-			yes, no = "pass", "fail"
-		}
+		outcomes := map[int64]string{}
 		ids := make([]int64, 0, len(inTrack))
 		for id := range inTrack {
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, id := range ids {
+			passed := containsID(selected, id)
 			outcome := no
-			if containsID(selected, id) {
+			if passed {
 				outcome = yes
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO round_decisions (round_id, item_id, org_id, track_id, outcome, over_quota_reason, decided_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (round_id, item_id) DO UPDATE SET outcome = $5, over_quota_reason = $6,
-				decided_by = $7, decided_at = now()`, roundID, id, inTrack[id].OrgID, trackID, outcome, over, actor.UserID); err != nil {
+			if o, ok := portal.RoundOutcome(r.Stage, passed, grades[id]); ok {
+				outcome = string(o)
+			}
+			outcomes[id] = outcome
+			if _, err := tx.Exec(ctx, `INSERT INTO round_decisions (round_id, item_id, org_id, track_id, outcome, over_quota_reason, decided_by, passed)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (round_id, item_id) DO UPDATE SET outcome = $5, over_quota_reason = $6,
+				decided_by = $7, decided_at = now(), passed = $8`, roundID, id, inTrack[id].OrgID, trackID, outcome, over, actor.UserID, passed); err != nil {
 				return err
 			}
 		}
@@ -1040,12 +1094,13 @@ func (s *Store) Decide(ctx context.Context, actor *portal.Actor, roundID int64, 
 			return err
 		}
 		return audit(ctx, tx, actor, "review.decide", "review_round", roundID, d.OwnerPath, nil,
-			map[string]any{"track": t.Name, "selected": selected, "quota": t.Quota, "over_quota_reason": over})
+			map[string]any{"track": t.Name, "selected": selected, "quota": t.Quota, "over_quota_reason": over, "outcomes": outcomes})
 	})
 }
 
 // AddAutoRecognised records a unit already recognised at provincial level as
-// recognised in a track, outside the quota and without review.
+// recognised in a track, outside the quota and without review. Only approval rounds
+// recognise units: a mid-term or final round judges running projects' reports.
 func (s *Store) AddAutoRecognised(ctx context.Context, actor *portal.Actor, roundID, trackID, orgID int64, reason string) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		r, d, err := roundFor(ctx, tx, actor, roundID, true, true)
@@ -1054,6 +1109,9 @@ func (s *Store) AddAutoRecognised(ctx context.Context, actor *portal.Actor, roun
 		}
 		if r.Status == portal.RoundFinal || r.Status == portal.RoundPublished {
 			return portal.Errorf(portal.EINVALID, "review.not_editable")
+		}
+		if r.Stage != portal.StageApproval {
+			return portal.Errorf(portal.EINVALID, "review.auto_approval_only")
 		}
 		if _, ok := d.Track(trackID); !ok || !containsID(r.TrackIDs, trackID) {
 			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"track_id": "form.choose"}}
@@ -1065,12 +1123,8 @@ func (s *Store) AddAutoRecognised(ctx context.Context, actor *portal.Actor, roun
 		if msg := checkNote(reason, true); msg != "" {
 			return &portal.Error{Code: portal.EINVALID, Message: "error.invalid_form", Fields: map[string]string{"auto_reason": msg}}
 		}
-		outcome := "approved"
-		if r.Stage != portal.StageApproval {
-			outcome = "pass"
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO round_decisions (round_id, org_id, track_id, outcome, auto_recognised, reason, decided_by)
-			VALUES ($1, $2, $3, $4, true, $5, $6)`, roundID, orgID, trackID, outcome, reason, actor.UserID); err != nil {
+			VALUES ($1, $2, $3, 'approved', true, $4, $5)`, roundID, orgID, trackID, reason, actor.UserID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "review.auto_recognise", "review_round", roundID, d.OwnerPath, nil,
@@ -1228,11 +1282,22 @@ func (s *Store) AnswerObjection(ctx context.Context, actor *portal.Actor, roundI
 	})
 }
 
-// Finalize makes a published round's decisions final once its window has closed and
-// every objection is answered: at an approval round, approved applications become
-// projects (the track's grant, a cycle from the day after the round) and their
-// status approved, the others rejected; every applicant is told.
+// Finalize makes a published round's decisions final with no rectification date
+// given: see FinalizeRound.
 func (s *Store) Finalize(ctx context.Context, actor *portal.Actor, roundID int64, version int) error {
+	return s.FinalizeRound(ctx, actor, roundID, version, time.Time{})
+}
+
+// FinalizeRound makes a published round's decisions final once its window has closed
+// and every objection is answered. At an approval round, approved applications become
+// projects (the track's grant, a cycle from the day after the round) and their status
+// approved, the others rejected; every applicant is told. At a mid-term or final round
+// each decision becomes its project's outcome through the same path as an outcome
+// recorded on the project page (applyRoundOutcomes, applyOutcome): bans on a final
+// fail, the commendation list on excellent, history, audit and notices. rectifyBy is
+// the day by which projects told to rectify must do so; it is required (a field error
+// "rectify_by") when some decision is to rectify, and ignored otherwise.
+func (s *Store) FinalizeRound(ctx context.Context, actor *portal.Actor, roundID int64, version int, rectifyBy time.Time) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		r, d, err := roundFor(ctx, tx, actor, roundID, true, true)
 		if err != nil {
@@ -1318,6 +1383,8 @@ func (s *Store) Finalize(ctx context.Context, actor *portal.Actor, roundID int64
 					return err
 				}
 			}
+		} else if err := s.applyRoundOutcomes(ctx, tx, actor, r, d, rectifyBy); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE review_rounds SET status = 'final', version = version + 1 WHERE id = $1`, roundID); err != nil {
 			return err

@@ -16,14 +16,15 @@ import (
 // same validation as one typed into the forms; a copy takes its source's tracks and
 // themes when it lists none, and records the source as copied_from.
 //
-// The open programs' dates are written for demo.Today; seeded later, they move by
-// as many days, so that a newcomer can always file today.
+// The open and current programs' dates are written for demo.Today; seeded later,
+// they move by as many days, so that a newcomer can always file today and the
+// running batch stays in the middle of its implementation.
 func seedPrograms(ctx context.Context, tx pgx.Tx, ids map[string]portal.Org, today time.Time) error {
 	stored := map[string]portal.ProgramDetail{}
 	designed, _ := time.Parse(time.DateOnly, demo.Today)
 	shift := int(today.Sub(designed).Hours() / 24)
 	for _, dp := range demo.Programs() {
-		if dp.Status == "open" && shift > 0 {
+		if (dp.Status == "open" || dp.Current) && shift > 0 {
 			for i := range dp.Phases {
 				dp.Phases[i].Starts = shiftDate(dp.Phases[i].Starts, shift)
 				dp.Phases[i].Ends = shiftDate(dp.Phases[i].Ends, shift)

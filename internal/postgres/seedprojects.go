@@ -78,7 +78,18 @@ func (s *Store) seedProjects(ctx context.Context) error {
 			return fmt.Errorf("seed: rules of %s: %w (%v)", dr.Program, err, portal.FieldErrors(err))
 		}
 	}
+	// The current programs' projects are written for demo.Today and move with the
+	// days passed since, as their programs' phases do (seedPrograms).
+	designed, _ := time.Parse(time.DateOnly, demo.Today)
+	shift := max(0, int(s.Now().Sub(designed).Hours()/24))
+	current := map[string]bool{}
+	for _, p := range demo.Programs() {
+		current[p.Key] = p.Current
+	}
 	for _, dp := range demo.Projects() {
+		if current[dp.Program] {
+			dp = dp.Shift(shift)
+		}
 		if err := s.seedProject(ctx, dp, actor); err != nil {
 			return fmt.Errorf("seed: project %q: %w (%v)", dp.Title, err, portal.FieldErrors(err))
 		}
@@ -253,7 +264,10 @@ func (s *Store) seedProject(ctx context.Context, dp demo.Project, actor func(str
 	if err := pay(""); err != nil {
 		return err
 	}
-	if o := dp.Outcome; o != nil {
+	for _, o := range []*demo.Outcome{dp.Outcome, dp.Recheck} {
+		if o == nil {
+			continue
+		}
 		by, err := actor(o.By)
 		if err != nil {
 			return err
@@ -267,7 +281,7 @@ func (s *Store) seedProject(ctx context.Context, dp demo.Project, actor func(str
 			in.RectifyBy = day(o.RectifyBy)
 		}
 		if err := s.at(o.On).DecideOutcome(ctx, by, projectID, version, in); err != nil {
-			return fmt.Errorf("outcome: %w", err)
+			return fmt.Errorf("outcome on %s: %w", o.On, err)
 		}
 		if err := pay(o.On); err != nil {
 			return err
@@ -286,10 +300,10 @@ func (s *Store) seedProject(ctx context.Context, dp demo.Project, actor func(str
 }
 
 // keeperOf returns who records a demo project's milestones: the class's secretary
-// when she filed it, else its counselor.
+// or the program's office when they filed it, else its counselor.
 func keeperOf(dp demo.Project) string {
-	if dp.Author == "classsec" {
-		return "classsec"
+	if dp.Author == "classsec" || dp.Author == managerOf(dp) {
+		return dp.Author
 	}
 	return "counselor"
 }

@@ -26,6 +26,10 @@ type Store struct {
 	Now func() time.Time
 	// Zone is where days begin and end: deadlines fall at the end of a day there.
 	Zone *time.Location
+	// Mail composes the mail that goes with the reminder job's notifications to
+	// people who gave an e-mail address; nil (no SMTP server configured) queues
+	// no mail.
+	Mail MailText
 }
 
 // New returns a Store over pool, judging days in Asia/Shanghai (see Zone).
@@ -60,6 +64,8 @@ var constraintErrors = map[string][2]string{
 	"orgs_code_key":                       {"code", "org.code_taken"},
 	"users_username_idx":                  {"username", "user.username_taken"},
 	"users_phone_idx":                     {"phone", "user.phone_taken"},
+	"users_email_idx":                     {"email", "user.email_taken"},
+	"users_email_check":                   {"email", "user.email_invalid"},
 	"role_grants_user_id_role_org_id_key": {"role", "grant.exists"},
 }
 

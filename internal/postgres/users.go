@@ -10,14 +10,14 @@ import (
 )
 
 const userColumns = `u.id, u.username, coalesce(u.phone, ''), u.display_name, u.home_org_id, h.name, h.path,
-	u.lang, u.active, u.must_change_password, u.session_epoch, u.version`
+	u.lang, u.active, u.must_change_password, u.session_epoch, u.version, coalesce(u.email, '')`
 
 const userFrom = ` FROM users u JOIN orgs h ON h.id = u.home_org_id `
 
 func scanUser(row pgx.Row) (portal.User, error) {
 	var u portal.User
 	err := row.Scan(&u.ID, &u.Username, &u.Phone, &u.DisplayName, &u.HomeOrgID, &u.HomeOrgName, &u.HomeOrgPath,
-		&u.Lang, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Version)
+		&u.Lang, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Version, &u.Email)
 	return u, err
 }
 
@@ -25,13 +25,14 @@ func scanUser(row pgx.Row) (portal.User, error) {
 type userRecord struct {
 	Username    string `json:"username"`
 	Phone       string `json:"phone,omitempty"`
+	Email       string `json:"email,omitempty"`
 	DisplayName string `json:"display_name"`
 	HomeOrgID   int64  `json:"home_org_id"`
 	Active      bool   `json:"active"`
 }
 
 func userRecordOf(u portal.User) userRecord {
-	return userRecord{u.Username, u.Phone, u.DisplayName, u.HomeOrgID, u.Active}
+	return userRecord{u.Username, u.Phone, u.Email, u.DisplayName, u.HomeOrgID, u.Active}
 }
 
 // SignIn checks a username (or phone) and password and records the attempt in the
@@ -47,7 +48,7 @@ func (s *Store) SignIn(ctx context.Context, login, password, remote string) (por
 		row := tx.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash`+userFrom+`
 			WHERE lower(u.username) = lower($1) OR u.phone = $1 ORDER BY lower(u.username) = lower($1) DESC LIMIT 1`, login)
 		err = row.Scan(&u.ID, &u.Username, &u.Phone, &u.DisplayName, &u.HomeOrgID, &u.HomeOrgName, &u.HomeOrgPath,
-			&u.Lang, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Version, &hash)
+			&u.Lang, &u.Active, &u.MustChangePassword, &u.SessionEpoch, &u.Version, &u.Email, &hash)
 		if err == pgx.ErrNoRows {
 			portal.VerifyPassword(portal.DummyHash, password)
 			signInErr = portal.Errorf(portal.EINVALID, "auth.bad_credentials")
@@ -197,9 +198,9 @@ func (s *Store) CreateUser(ctx context.Context, actor *portal.Actor, in portal.U
 // insertUser inserts a validated account with a hashed password.
 func insertUser(ctx context.Context, tx pgx.Tx, in portal.UserInput, hash string, mustChange bool) (portal.User, error) {
 	var id int64
-	if err := tx.QueryRow(ctx, `INSERT INTO users (username, phone, display_name, password_hash, home_org_id, must_change_password)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		in.Username, nullText(in.Phone), in.DisplayName, hash, in.HomeOrgID, mustChange).Scan(&id); err != nil {
+	if err := tx.QueryRow(ctx, `INSERT INTO users (username, phone, email, display_name, password_hash, home_org_id, must_change_password)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		in.Username, nullText(in.Phone), nullText(in.Email), in.DisplayName, hash, in.HomeOrgID, mustChange).Scan(&id); err != nil {
 		return portal.User{}, err
 	}
 	return scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id))
@@ -302,6 +303,71 @@ func (s *Store) ChangeOwnPassword(ctx context.Context, actor *portal.Actor, curr
 		return audit(ctx, tx, actor, "user.change_password", "user", actor.UserID, actor.HomePath, nil, nil)
 	})
 	return epoch, err
+}
+
+// GetOwnAccount returns the actor's own account with its grants, for the account page.
+func (s *Store) GetOwnAccount(ctx context.Context, actor *portal.Actor) (portal.User, error) {
+	var u portal.User
+	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if u, err = scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, actor.UserID)); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT g.id, g.user_id, g.role, g.org_id, o.path, o.name, o.kind
+			FROM role_grants g JOIN orgs o ON o.id = g.org_id WHERE g.user_id = $1 ORDER BY o.path, g.role`, actor.UserID)
+		if err != nil {
+			return err
+		}
+		u.Grants, err = pgx.CollectRows(rows, scanGrant)
+		return err
+	})
+	return u, err
+}
+
+// SetUserEmail sets (or, with "", removes) the e-mail address of an account the
+// actor administers, provided nobody changed the account since version.
+func (s *Store) SetUserEmail(ctx context.Context, actor *portal.Actor, id int64, version int, email string) error {
+	return s.setEmail(ctx, actor, id, version, email, func(tx pgx.Tx) (portal.User, error) {
+		return userForAdmin(ctx, tx, actor, id)
+	})
+}
+
+// SetOwnEmail sets (or, with "", removes) the actor's own e-mail address, provided
+// the account did not change since version.
+func (s *Store) SetOwnEmail(ctx context.Context, actor *portal.Actor, version int, email string) error {
+	return s.setEmail(ctx, actor, actor.UserID, version, email, func(tx pgx.Tx) (portal.User, error) {
+		return scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1 FOR UPDATE OF u`, actor.UserID))
+	})
+}
+
+// setEmail locks the account with lock (which also decides whether the actor may
+// change it: someone else's account is not found before anything is said about
+// the input), checks the address, and writes it with an audit event. An address
+// another account holds (ignoring case) is a conflict on the field.
+func (s *Store) setEmail(ctx context.Context, actor *portal.Actor, id int64, version int, email string, lock func(pgx.Tx) (portal.User, error)) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		before, err := lock(tx)
+		if err != nil {
+			return err
+		}
+		email, msg := portal.CheckEmail(email)
+		if msg != "" {
+			return &portal.Error{Code: portal.EINVALID, Message: msg, Fields: map[string]string{"email": msg}}
+		}
+		if before.Version != version {
+			return portal.Conflict("error.edit_conflict")
+		}
+		if before.Email == email {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET email = $2, version = version + 1, updated_at = now() WHERE id = $1`,
+			id, nullText(email)); err != nil {
+			return err
+		}
+		after := before
+		after.Email = email
+		return audit(ctx, tx, actor, "user.set_email", "user", id, before.HomeOrgPath, userRecordOf(before), userRecordOf(after))
+	})
 }
 
 // MustChangePassword reports whether the actor has to choose a new password before going on.

@@ -270,8 +270,31 @@ func Generate(ctx context.Context, dsn string, sc Scale, opt Options) (Report, e
 	}
 	step("vacuum analyze", t0)
 	rep.Elapsed = time.Since(start)
+	// The database remembers how it was made, for the benchmark's report.
+	var name string
+	if err := conn.QueryRow(ctx, `SELECT current_database()`).Scan(&name); err != nil {
+		return rep, err
+	}
+	note := fmt.Sprintf("scale %s, seed %d, built in %s on %s", sc.Name, opt.Seed, rep.Elapsed.Round(100*time.Millisecond),
+		time.Now().UTC().Format("2006-01-02"))
+	if _, err := conn.Exec(ctx, `COMMENT ON DATABASE `+pgx.Identifier{name}.Sanitize()+` IS `+quoteLiteral(note)); err != nil {
+		return rep, err
+	}
 	return rep, nil
 }
+
+// Made returns how the database at dsn was generated (the note Generate leaves on
+// it), or "" when it was not.
+func Made(ctx context.Context, conn *pgx.Conn) (string, error) {
+	var note *string
+	err := conn.QueryRow(ctx, `SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()`).Scan(&note)
+	if note == nil || !strings.HasPrefix(*note, "scale ") {
+		return "", err
+	}
+	return *note, err
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // parallel runs fn once on each connection and waits for all; the first error
 // cancels the others.
@@ -502,8 +525,12 @@ func restore(ctx context.Context, conns []*pgx.Conn, s saved, replica bool, logf
 	}
 	if replica {
 		// The rows went in with triggers off: rebuild what they keep up to date.
-		if _, err := conns[0].Exec(ctx, `SELECT refresh_application_counts()`); err != nil {
-			return fmt.Errorf("scale: application counts: %w", err)
+		for _, f := range []string{"refresh_application_counts", "refresh_project_rollups"} {
+			t0 := time.Now()
+			if _, err := conns[0].Exec(ctx, `SELECT `+f+`()`); err != nil {
+				return fmt.Errorf("scale: %s: %w", f, err)
+			}
+			logf("scale: %s() in %s", f, time.Since(t0).Round(10*time.Millisecond))
 		}
 	}
 	return nil

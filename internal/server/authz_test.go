@@ -50,6 +50,8 @@ func authzTable() []authzRow {
 		{route: "POST /login", path: "/login", want: [9]int{bad, bad, bad, bad, bad, bad, bad, bad, bad}},
 		{route: "POST /lang", path: "/lang", form: url.Values{"lang": {"en"}, "back": {"/"}}, want: [9]int{see, see, see, see, see, see, see, see, see}},
 		{route: "GET /", path: "/", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "GET /account", path: "/account", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
+		{route: "POST /account/email", path: "/account/email", form: url.Values{"email": {"not an address"}}, want: [9]int{see, bad, bad, bad, bad, bad, bad, bad, bad}, anonTo: "/login"},
 		{route: "GET /account/password", path: "/account/password", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
 		{route: "POST /account/password", path: "/account/password", want: [9]int{see, bad, bad, bad, bad, bad, bad, bad, bad}, anonTo: "/login"},
 		{route: "GET /orgs", path: "/orgs", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
@@ -65,6 +67,7 @@ func authzTable() []authzRow {
 		{route: "POST /users", path: "/users", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /users/{id}", path: "/users/{user}", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /users/{id}/password", path: "/users/{user}/password", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
+		{route: "POST /users/{id}/email", path: "/users/{user}/email", form: url.Values{"email": {"not an address"}}, want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "POST /users/{id}/grants", path: "/users/{user}/grants", want: [9]int{see, bad, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		{route: "GET /audit", path: "/audit", want: [9]int{see, ok, nf, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		// Programs: {program} is the open 一团一品 call of 校团委, which tuanwei manages;
@@ -182,11 +185,11 @@ func authzTable() []authzRow {
 		{route: "POST /assessments/gradings/{id}/grades", path: "/assessments/gradings/{grading}/grades", want: [9]int{see, cfl, cfl, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
 		// One five-star branch too many: confirming is refused.
 		{route: "POST /assessments/gradings/{id}/confirm", path: "/assessments/gradings/{grading}/confirm", form: url.Values{"version": {"1"}}, want: [9]int{see, bad, bad, nf, nf, nf, nf, nf, nf}, anonTo: "/login"},
-		// Projects, ledgers and supervision. {project} is the 焦裕禄班 first-batch project
+		// Projects, ledgers and supervision. {project} is the 焦裕禄班 second-batch project
 		// of 机械2301班 (running; the counselor keeps its ledger, the supervisor verifies);
 		// {entry} its entry waiting for verification, written by the class secretary;
-		// {milestone} one of its milestones, {evidence} a file of it; {jprogram} the 2024
-		// 焦裕禄班 program; {class} the class.
+		// {milestone} one of its milestones, {evidence} a file of it; {jprogram} the 2026
+		// 焦裕禄班 program (第二批); {class} the class.
 		{route: "GET /workbench", path: "/workbench", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
 		{route: "GET /dashboard", path: "/dashboard", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},
 		{route: "GET /cases", path: "/cases", want: [9]int{see, ok, ok, ok, ok, ok, ok, ok, ok}, anonTo: "/login"},

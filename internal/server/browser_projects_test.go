@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -14,12 +15,13 @@ import (
 )
 
 // TestBrowserJiaoyuluLedgerSupervisionAndDashboard walks issue 5 in a real browser
-// on the 焦裕禄班 first batch: the counselor opens her workbench, logs two entries for
-// 机械2301班 from it (a date outside the cycle is refused first, with what she typed
-// kept); the supervisor verifies one from his queue and returns the other with a
-// comment; the class secretary completes a milestone with a PDF as evidence; the
-// program's manager finds the class in the dashboard's compliance heat map, its
-// December cell counting the verified entry and not the returned one.
+// on the running 焦裕禄班 second batch: the counselor opens her workbench, logs two
+// entries for 机械2301班 from it today (a date before the cycle is refused first,
+// with what she typed kept); the supervisor verifies one from his queue and
+// returns the other with a comment; the class secretary completes the overdue
+// essay milestone with a PDF as evidence; the program's manager finds the class
+// in the dashboard's compliance heat map, this month's cell counting the verified
+// entry and not the returned one.
 func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 	app := newTestApp(t)
 	ctx := newBrowser(t)
@@ -28,6 +30,25 @@ func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 	zh := func(key string, args ...any) string { return i18n.T(i18n.ZH, key, args...) }
 	ids := app.projectIDs(t)
 	projectPath := "/projects/" + ids["project"]
+	// The second batch moves with the day the demo is seeded: its dates come from
+	// the project.
+	var starts time.Time
+	if err := db.QueryRow(bg, `SELECT starts_on FROM projects WHERE id = $1`, ids["project"]).Scan(&starts); err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(i18n.Zone)
+	todayStr, beforeCycle := today.Format("2006-01-02"), starts.AddDate(0, 0, -14).Format("2006-01-02")
+	monthStart := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	// thisMonth counts 机械2301班's entries of this month that count for the cadence.
+	thisMonth := func() int {
+		var n int
+		if err := db.QueryRow(bg, `SELECT count(*) FROM ledger_entries WHERE project_id = $1 AND replaced_by IS NULL AND status <> 'returned'
+			AND on_date >= $2 AND on_date < $3`, ids["project"], monthStart, monthStart.AddDate(0, 1, 0)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	seeded := thisMonth()
 
 	// The counselor logs two entries for 机械2301班 from her workbench.
 	browserSignIn(t, ctx, base, "counselor")
@@ -46,11 +67,11 @@ func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 	)
 	var day string
 	run(t, ctx, "the date defaults to the cycle's last day", chromedp.Value(`#f-on`, &day, chromedp.ByQuery))
-	if day != "2024-12-31" {
-		t.Fatalf("the date defaults to %q, want the cycle's last day 2024-12-31", day)
+	if day != todayStr {
+		t.Fatalf("the date defaults to %q, want today %s", day, todayStr)
 	}
 	run(t, ctx, "an entry before the cycle is refused",
-		chromedp.SetValue(`#f-on`, "2024-03-15", chromedp.ByQuery),
+		chromedp.SetValue(`#f-on`, beforeCycle, chromedp.ByQuery),
 		chromedp.SetValue(`#f-kind`, "activity", chromedp.ByQuery),
 		chromedp.SendKeys(`#f-title`, "冬季长跑打卡", chromedp.ByQuery),
 		chromedp.SetValue(`#f-participants`, "38", chromedp.ByQuery),
@@ -66,7 +87,7 @@ func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 		t.Fatalf("the title typed was not kept: %q", kept)
 	}
 	run(t, ctx, "correct the date, save and add another",
-		chromedp.SetValue(`#f-on`, "2024-12-20", chromedp.ByQuery),
+		chromedp.SetValue(`#f-on`, todayStr, chromedp.ByQuery),
 		chromedp.Click(`button[name="again"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.flash-success`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#f-title`, chromedp.ByQuery),
@@ -77,7 +98,7 @@ func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 		t.Fatalf("the kind defaults to %q, want the last used (activity)", kind)
 	}
 	run(t, ctx, "log a publicity entry with its link",
-		chromedp.SetValue(`#f-on`, "2024-12-27", chromedp.ByQuery),
+		chromedp.SetValue(`#f-on`, todayStr, chromedp.ByQuery),
 		chromedp.SetValue(`#f-kind`, "publicity", chromedp.ByQuery),
 		chromedp.SendKeys(`#f-title`, "公众号报道冬季长跑", chromedp.ByQuery),
 		chromedp.SendKeys(`#f-link`, "https://mp.weixin.qq.com/s/winter-run", chromedp.ByQuery),
@@ -136,13 +157,13 @@ func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 	}
 	form := fmt.Sprintf(`form[action="/milestones/%d"]`, milestoneID)
 	browserSignIn(t, ctx, base, "classsec")
-	run(t, ctx, "complete the essay milestone with evidence",
+	run(t, ctx, "complete the overdue essay milestone with evidence",
 		chromedp.Navigate(base+projectPath+"#milestones"),
 		chromedp.WaitVisible(fmt.Sprintf(`#m%d`, milestoneID), chromedp.ByQuery),
 		chromedp.Click(fmt.Sprintf(`#m%d + tr summary`, milestoneID), chromedp.ByQuery),
 		chromedp.WaitVisible(form+` select[name="status"]`, chromedp.ByQuery),
 		chromedp.SetValue(form+` select[name="status"]`, "done", chromedp.ByQuery),
-		chromedp.SetValue(form+` input[name="completed_on"]`, "2024-07-10", chromedp.ByQuery),
+		chromedp.SetValue(form+` input[name="completed_on"]`, todayStr, chromedp.ByQuery),
 		chromedp.SetUploadFiles(form+` input[type="file"]`, []string{pdf}, chromedp.ByQuery),
 		chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.flash-success`, chromedp.ByQuery),
@@ -165,16 +186,14 @@ func TestBrowserJiaoyuluLedgerSupervisionAndDashboard(t *testing.T) {
 	)
 	screenshot(t, ctx, "projects-dashboard")
 	heatRow := `//section[@id="heat"]//tr[th/a[normalize-space()="机械2301班"]]`
-	december := xpathText(t, ctx, heatRow+`/td[9]`)
-	// December 2024: the verified run plus the seeded volunteer day and competition
-	// coaching (waiting); the returned publicity does not count.
-	var counted int
-	if err := db.QueryRow(bg, `SELECT count(*) FROM ledger_entries WHERE project_id = $1 AND replaced_by IS NULL AND status <> 'returned'
-		AND on_date BETWEEN '2024-12-01' AND '2024-12-31'`, ids["project"]).Scan(&counted); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(strings.TrimSpace(december), fmt.Sprint(counted)) || counted != 1 {
-		t.Fatalf("the December cell of 机械2301班 reads %q; %d entries count", december, counted)
+	// The heat map's columns are the cycle's months from its first: this month's
+	// cell counts the verified run beside what was seeded for the month; the
+	// returned publicity does not count.
+	column := (today.Year()-starts.Year())*12 + int(today.Month()) - int(starts.Month()) + 1
+	cell := xpathText(t, ctx, heatRow+fmt.Sprintf(`/td[%d]`, column))
+	counted := thisMonth()
+	if !strings.HasSuffix(strings.TrimSpace(cell), fmt.Sprint(counted)) || counted != seeded+1 {
+		t.Fatalf("this month's cell of 机械2301班 reads %q; %d entries count, %d were seeded", cell, counted, seeded)
 	}
 	if got := xpathText(t, ctx, heatRow); !strings.Contains(got, "✗") {
 		t.Fatalf("the summer gap of 机械2301班 is not shown as missed: %q", got)

@@ -25,17 +25,14 @@ func (s *Server) workbench(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	programID, _ := strconv.ParseInt(q.Get("program"), 10, 64)
-	collegeID, _ := strconv.ParseInt(q.Get("college"), 10, 64)
-	d, err := s.store.Dashboard(r.Context(), actorFrom(r.Context()), programID, collegeID)
+	orgID, _ := strconv.ParseInt(q.Get("org"), 10, 64)
+	d, err := s.store.Dashboard(r.Context(), actorFrom(r.Context()), programID, orgID)
 	if err != nil {
 		return err
 	}
 	v := web.ProjDashboardView{D: d}
 	for _, p := range d.Programs {
 		v.Programs = append(v.Programs, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title + " " + p.Batch + " " + strconv.Itoa(p.Year)})
-	}
-	for _, c := range d.Colleges {
-		v.Colleges = append(v.Colleges, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
 	}
 	return s.page(w, r, web.ProjDashboardPage(s.chrome(r, "nav.dashboard", "dashboard.title"), v))
 }

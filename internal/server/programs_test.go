@@ -179,15 +179,16 @@ func TestProgramsNavigation(t *testing.T) {
 			t.Errorf("%s: programs in the navigation %v, want %v", who, got, want)
 		}
 	}
-	// The 焦裕禄班 accounts: the manager sees both of her campaign's programs, the
-	// class secretary the open one (and the school-wide calls, whose scope holds her
-	// class; eligibility is decided per track).
+	// The 焦裕禄班 accounts: the manager sees her campaign's three programs (the
+	// accepted first batch, the running second, the open third), the class secretary
+	// the open one (and the school-wide calls, whose scope holds her class;
+	// eligibility is decided per track).
 	_, body := app.signIn("gongtuan").get("/programs")
-	if strings.Count(body, "工学院“焦裕禄班”创建") != 2 {
-		t.Error("gongtuan does not list both 焦裕禄班 programs")
+	if strings.Count(body, "工学院“焦裕禄班”创建") != 3 {
+		t.Error("gongtuan does not list the three 焦裕禄班 programs")
 	}
 	_, body = app.signIn("classsec").get("/programs")
-	if !strings.Contains(body, "第二批") || strings.Contains(body, "第一批") {
+	if !strings.Contains(body, "第三批") || strings.Contains(body, "第一批") || strings.Contains(body, "第二批") {
 		t.Error("classsec's open calls are wrong")
 	}
 }

@@ -265,12 +265,23 @@ func formID(vals url.Values, name string) int64 {
 	return n
 }
 
-// roundStatus moves a round on; a refusal lists what is missing.
+// roundStatus moves a round on; a refusal lists what is missing. Making a mid-term
+// or final round final takes the day by which projects told to rectify must do so
+// (rectify_by); a day that does not read is a field error.
 func (s *Server) roundStatus(w http.ResponseWriter, r *http.Request) error {
 	a := actorFrom(r.Context())
 	return s.roundAct(w, r, "round", "review.status_changed", func(id int64, vals url.Values) error {
-		return s.store.SetRoundStatus(r.Context(), a, id, formInt(vals, "version"), portal.RoundStatus(vals.Get("status")))
-	}, "status", "version")
+		next := portal.RoundStatus(vals.Get("status"))
+		if next != portal.RoundFinal {
+			return s.store.SetRoundStatus(r.Context(), a, id, formInt(vals, "version"), next)
+		}
+		dec := &decoder{values: vals}
+		by := dec.date("rectify_by")
+		if err := dec.merge(nil); err != nil {
+			return err
+		}
+		return s.store.FinalizeRound(r.Context(), a, id, formInt(vals, "version"), by)
+	}, "status", "version", "rectify_by")
 }
 
 // roundAssign staffs every item automatically; items left short are reported.

@@ -37,6 +37,8 @@ func (s *Server) Handler() http.Handler {
 			r.Use(s.requireSignIn)
 			r.Get("/", s.h(s.home))
 			r.Post("/logout", s.h(s.logout))
+			r.Get("/account", s.h(s.accountShow))
+			r.Post("/account/email", s.h(s.accountEmail))
 			r.Get("/account/password", s.h(s.passwordForm))
 			r.Post("/account/password", s.h(s.changePassword))
 
@@ -58,6 +60,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/users/{id}/disable", s.h(s.userDisable))
 			r.Post("/users/{id}/enable", s.h(s.userEnable))
 			r.Post("/users/{id}/password", s.h(s.userResetPassword))
+			r.Post("/users/{id}/email", s.h(s.userSetEmail))
 			r.Post("/users/{id}/grants", s.h(s.grantAdd))
 			r.Post("/users/{id}/grants/{gid}/revoke", s.h(s.grantRevoke))
 

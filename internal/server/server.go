@@ -37,6 +37,9 @@ type Options struct {
 	// Bench registers the benchmark's baseline route (GET /bench/fortunes, see
 	// bench.go). Only `portal bench` sets it; production and tests never do.
 	Bench bool
+	// MailEnabled says the portal sends mail (an SMTP server is configured); the
+	// account page tells people when it does not.
+	MailEnabled bool
 }
 
 // DefaultOptions are the options used where a field is zero.

@@ -65,13 +65,13 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAction(r, portal.ActManageUsers); err != nil {
 		return err
 	}
-	values, err := parseForm(w, r, "display_name", "username", "phone", "home_org_id", "password")
+	values, err := parseForm(w, r, "display_name", "username", "phone", "email", "home_org_id", "password")
 	if err != nil {
 		return err
 	}
 	d := &decoder{values: values}
-	in := portal.UserInput{Username: values.Get("username"), Phone: values.Get("phone"), DisplayName: values.Get("display_name"),
-		HomeOrgID: d.id("home_org_id"), Password: values.Get("password")}
+	in := portal.UserInput{Username: values.Get("username"), Phone: values.Get("phone"), Email: values.Get("email"),
+		DisplayName: values.Get("display_name"), HomeOrgID: d.id("home_org_id"), Password: values.Get("password")}
 	err = d.merge(nil)
 	var u portal.User
 	if err == nil {
@@ -90,8 +90,9 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, "/users/"+strconv.FormatInt(u.ID, 10), "success", "user.created")
 }
 
-// userView renders an account's page with the given forms (nil for empty ones).
-func (s *Server) userView(r *http.Request, id int64, grantForm, resetForm *web.Form) (templComponent, error) {
+// userView renders an account's page with the given forms (nil for empty ones;
+// an empty e-mail form shows the account's address).
+func (s *Server) userView(r *http.Request, id int64, grantForm, resetForm *web.Form, emailForm ...*web.Form) (templComponent, error) {
 	a := actorFrom(r.Context())
 	u, err := s.store.GetUser(r.Context(), a, id)
 	if err != nil {
@@ -107,9 +108,52 @@ func (s *Server) userView(r *http.Request, id int64, grantForm, resetForm *web.F
 	if resetForm == nil {
 		resetForm = web.NewForm(nil)
 	}
+	ef := emailFormOf(u, emailForm...)
 	c := s.chrome(r, "nav.users", "")
 	c.Title = u.DisplayName
-	return web.UserPage(c, web.UserView{User: u, GrantForm: grantForm, ResetForm: resetForm, Orgs: orgs, IsSelf: u.ID == a.UserID}), nil
+	return web.UserPage(c, web.UserView{User: u, GrantForm: grantForm, ResetForm: resetForm, EmailForm: ef, Orgs: orgs, IsSelf: u.ID == a.UserID}), nil
+}
+
+// emailFormOf returns the refused e-mail form when there is one, else a form
+// holding the account's address. Either carries the account's current version:
+// after a lost edit race the page shows the address now stored, and sending the
+// form again replaces it.
+func emailFormOf(u portal.User, refused ...*web.Form) *web.Form {
+	if len(refused) > 0 && refused[0] != nil {
+		refused[0].Set("version", strconv.Itoa(u.Version))
+		return refused[0]
+	}
+	f := web.NewForm(nil)
+	f.Set("email", u.Email)
+	f.Set("version", strconv.Itoa(u.Version))
+	return f
+}
+
+// userSetEmail sets or clears the e-mail address of an account the administrator manages.
+func (s *Server) userSetEmail(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	values, err := parseForm(w, r, "email", "version")
+	if err != nil {
+		return err
+	}
+	d := &decoder{values: values}
+	version := d.int("version")
+	err = d.merge(nil)
+	if err == nil {
+		err = s.store.SetUserEmail(r.Context(), actorFrom(r.Context()), id, version, values.Get("email"))
+	}
+	if err != nil {
+		f := web.NewForm(values)
+		view, verr := s.userView(r, id, nil, nil, f)
+		if verr != nil {
+			return verr
+		}
+		return s.formError(w, r, f, err, func() templComponent { return view })
+	}
+	return s.redirect(w, r, "/users/"+strconv.FormatInt(id, 10), "success", "user.email_saved")
 }
 
 func (s *Server) userShow(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,129 @@
+package bench_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campusorg/portal/internal/postgres"
+	"github.com/campusorg/portal/internal/scale"
+	"github.com/campusorg/portal/internal/server"
+)
+
+// TestProfileRequest is a tool, not a check: with PORTAL_PROFILE_URL set to a
+// seeded bench database, it signs in as PORTAL_PROFILE_USER (default
+// bench.manager), sends GET PORTAL_PROFILE_PATH (default /) 200 times through the
+// handler in this process, one at a time, and prints the time per request and
+// each statement's average time and count per request. Run it with -cpuprofile
+// to see where the server's own time goes.
+func TestProfileRequest(t *testing.T) {
+	dsn := os.Getenv("PORTAL_PROFILE_URL")
+	if dsn == "" {
+		t.Skip("set PORTAL_PROFILE_URL to a seeded bench database")
+	}
+	user, path := os.Getenv("PORTAL_PROFILE_USER"), os.Getenv("PORTAL_PROFILE_PATH")
+	if user == "" {
+		user = scale.BenchManager
+	}
+	if path == "" {
+		path = "/"
+	}
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &statementTimes{sum: map[string]time.Duration{}, n: map[string]int{}}
+	cfg.ConnConfig.Tracer = tr
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	h := server.New(postgres.New(pool), slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Bench: true}).Handler()
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"login": {user}, "password": {scale.Password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	var cookie string
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "portal_session" {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if cookie == "" {
+		t.Fatalf("sign in as %s: %d", user, w.Code)
+	}
+	const n = 200
+	tr.reset()
+	start := time.Now()
+	size := 0
+	for i := 0; i < n; i++ {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Cookie", cookie)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != 200 {
+			t.Fatalf("GET %s: %d", path, w.Code)
+		}
+		size = w.Body.Len()
+	}
+	t.Logf("GET %s as %s: %.2f ms per request, %d bytes", path, user, float64(time.Since(start).Microseconds())/1000/n, size)
+	var sqls []string
+	for s := range tr.sum {
+		sqls = append(sqls, s)
+	}
+	sort.Slice(sqls, func(i, j int) bool { return tr.sum[sqls[i]] > tr.sum[sqls[j]] })
+	for _, s := range sqls {
+		t.Logf("%7.0f µs × %5.2f  %s", float64(tr.sum[s].Microseconds())/float64(tr.n[s]), float64(tr.n[s])/n, s)
+	}
+}
+
+type statementTimes struct {
+	mu  sync.Mutex
+	sum map[string]time.Duration
+	n   map[string]int
+}
+
+type statementStart struct {
+	sql string
+	at  time.Time
+}
+
+func (s *statementTimes) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.sum)
+	clear(s.n)
+}
+
+func (s *statementTimes) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	return context.WithValue(ctx, statementStart{}, statementStart{d.SQL, time.Now()})
+}
+
+func (s *statementTimes) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryEndData) {
+	st, ok := ctx.Value(statementStart{}).(statementStart)
+	if !ok {
+		return
+	}
+	sql := strings.Join(strings.Fields(st.sql), " ")
+	if len(sql) > 110 {
+		sql = sql[:110] + "…"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sum[sql] += time.Since(st.at)
+	s.n[sql]++
+}

@@ -1,0 +1,187 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campusorg/portal/internal/portal"
+)
+
+// TestLedgerRollups checks that the rollups the triggers keep (ledger_months,
+// ledger_org_months) always equal what the ledger itself says: the monthly sums
+// portal.LedgerMonths makes of the same entries, and what refresh_project_rollups
+// rebuilds from scratch; through inserts, status changes, revisions, moved dates
+// and an organization that moves in the tree. It also checks that the cadence
+// judged from the rollup (the dashboard's heat map) is the one judged from the
+// entries (the project page).
+func TestLedgerRollups(t *testing.T) {
+	ctx := context.Background()
+	f := newProjectFixture(t)
+	st := f.store
+	rng := rand.New(rand.NewPCG(7, 7))
+	kinds := []string{"activity", "publicity", "theme_meeting", "volunteer"}
+	statuses := []string{"pending", "verified", "returned"}
+	first := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	var ids []int64
+	for i := 0; i < 120; i++ {
+		var id int64
+		on := first.AddDate(0, 0, rng.IntN(84))
+		if err := st.pool.QueryRow(ctx, `INSERT INTO ledger_entries (project_id, org_path, on_date, title, kind, author_id, status)
+			VALUES ($1, $2, $3, 'x', $4, $5, $6) RETURNING id`, f.project, f.tzz.Path, on, kinds[rng.IntN(len(kinds))],
+			f.counselor.UserID, statuses[rng.IntN(len(statuses))]).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	check := func(when string) {
+		t.Helper()
+		var entries []portal.LedgerEntry
+		if err := st.inReadTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			entries, err = projectEntries(ctx, tx, f.project)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := portal.LedgerMonths(entryDays(entries))
+		for i := range want {
+			for _, e := range entries {
+				if e.Counts() && e.Status == portal.EntryVerified && portal.MonthOf(e.On) == want[i].Month {
+					want[i].Verified++
+				}
+			}
+		}
+		var got map[int64]*ledgerState
+		if err := st.inReadTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			got, err = ledgerStates(ctx, tx, []int64{f.project})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[f.project].months, want) {
+			t.Fatalf("%s: the rollup\n %+v\nthe entries\n %+v", when, got[f.project].months, want)
+		}
+		rules := portal.DefaultRules()
+		rules.LedgerEveryDays, rules.ShowcasePerMonth = 5, 2
+		today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+		starts, ends := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
+		if a, b := portal.Compliance(rules, starts, ends, today, entryDays(entries)),
+			portal.ComplianceFromMonths(rules, starts, ends, today, got[f.project].months); !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s: the cadence from the entries\n %+v\nfrom the rollup\n %+v", when, a, b)
+		}
+		// The organizations' rollup: every ancestor of the project's organization
+		// holds the project's months.
+		var path string
+		if err := st.pool.QueryRow(ctx, `SELECT org_path FROM projects WHERE id = $1`, f.project).Scan(&path); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.pool.Query(ctx, `SELECT org_id, month, entries, verified, projects FROM ledger_org_months
+			WHERE entries <> 0 OR verified <> 0 OR projects <> 0 ORDER BY org_id, month`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var orgRows []string
+		var org int64
+		var month time.Time
+		var n, v, p int
+		if _, err := pgx.ForEachRow(rows, []any{&org, &month, &n, &v, &p}, func() error {
+			orgRows = append(orgRows, fmt.Sprintf("%d %s %d %d %d", org, month.Format("2006-01"), n, v, p))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var wantRows []string
+		for _, id := range pathIDs(path) {
+			for _, m := range want {
+				wantRows = append(wantRows, fmt.Sprintf("%d %s %d %d 1", id, m.Month, m.Entries, m.Verified))
+			}
+		}
+		if !reflect.DeepEqual(sorted(orgRows), sorted(wantRows)) {
+			t.Fatalf("%s: the organizations' rollup\n %v\nwant\n %v", when, orgRows, sorted(wantRows))
+		}
+		// Rebuilt from scratch, the rollups are the same.
+		snapshot := func() string {
+			var s string
+			if err := st.pool.QueryRow(ctx, `SELECT coalesce(string_agg(x::text, ';' ORDER BY x::text), '') FROM (
+				SELECT project_id, month, entries, showcases, verified, first_day, last_day, inner_gap FROM ledger_months WHERE entries > 0
+				UNION ALL SELECT program_id, month, entries, verified, projects, NULL, NULL, org_id FROM ledger_org_months WHERE projects > 0) x`).Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		before := snapshot()
+		if _, err := st.pool.Exec(ctx, `SELECT refresh_project_rollups()`); err != nil {
+			t.Fatal(err)
+		}
+		if after := snapshot(); after != before {
+			t.Fatalf("%s: rebuilt rollups differ\n %s\n %s", when, before, after)
+		}
+	}
+	check("after inserts")
+	for _, id := range ids[:40] {
+		if _, err := st.pool.Exec(ctx, `UPDATE ledger_entries SET status = $2, on_date = on_date + $3::int WHERE id = $1`,
+			id, statuses[rng.IntN(len(statuses))], rng.IntN(20)-10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("after status and date changes")
+	for _, id := range ids[40:60] {
+		if _, err := st.pool.Exec(ctx, `DELETE FROM ledger_entries WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("after deletes")
+	// A revision through the store: the old one stops counting, the new one counts.
+	in := portal.EntryInput{On: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Title: "主题团日", Kind: portal.EntryPublicity,
+		Links: []string{"https://mp.weixin.qq.com/s/y"}}
+	id, err := st.AddEntry(ctx, f.counselor, f.project, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReviewEntry(ctx, f.supervisor, id, 1, portal.ReviewInput{Verify: true}); err != nil {
+		t.Fatal(err)
+	}
+	in.On = time.Date(2026, 10, 3, 0, 0, 0, 0, time.UTC)
+	if _, err := st.EditEntry(ctx, f.counselor, id, 2, in, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("after a revision")
+	// The organization moves under another parent: the organizations' rollup follows.
+	if _, err := st.pool.Exec(ctx, `UPDATE projects SET org_path = '/999' || org_path WHERE id = $1`, f.project); err != nil {
+		t.Fatal(err)
+	}
+	var stale int
+	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM ledger_org_months WHERE org_id = 999 AND projects = 1`).Scan(&stale); err != nil || stale == 0 {
+		t.Fatalf("the moved project's months are not under its new ancestor: %d %v", stale, err)
+	}
+	check("after a move")
+}
+
+// pathIDs returns the ids of a materialized path, root first ('/1/5/' → 1, 5).
+func pathIDs(path string) []int64 {
+	var out []int64
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		id, _ := strconv.ParseInt(p, 10, 64)
+		out = append(out, id)
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
