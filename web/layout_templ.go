@@ -1177,7 +1177,7 @@ func Pager(base string, q map[string][]string, next int64, cursorName string) te
 	})
 }
 
-// ErrorPage is the page for 404, 409, 422 and 500 answers.
+// ErrorPage is the page for 404, 409, 422, 500 and 503 answers.
 func ErrorPage(c Chrome, status int, message string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context

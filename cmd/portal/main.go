@@ -194,11 +194,12 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 			st.Zone = loc
 		}
 		srv := server.New(st, log, server.Options{
-			SessionLifetime: cfg.SessionLifetime,
-			IdleTimeout:     cfg.IdleTimeout,
-			SecureCookies:   cfg.SecureCookies,
-			UploadMaxBytes:  int64(cfg.UploadMaxMB) << 20,
-			MailEnabled:     cfg.SMTP.Enabled(),
+			SessionLifetime:   cfg.SessionLifetime,
+			IdleTimeout:       cfg.IdleTimeout,
+			SecureCookies:     cfg.SecureCookies,
+			UploadMaxBytes:    int64(cfg.UploadMaxMB) << 20,
+			UploadConcurrency: cfg.UploadSlots,
+			MailEnabled:       cfg.SMTP.Enabled(),
 		})
 		hs := &http.Server{
 			Addr:              cfg.Addr,

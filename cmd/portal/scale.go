@@ -203,7 +203,7 @@ func benchServe(ctx context.Context, cfg config.Config, log *slog.Logger, addr, 
 			st.Zone = loc
 		}
 		srv := server.New(st, log, server.Options{SessionLifetime: cfg.SessionLifetime, IdleTimeout: cfg.IdleTimeout,
-			UploadMaxBytes: int64(cfg.UploadMaxMB) << 20, Bench: true})
+			UploadMaxBytes: int64(cfg.UploadMaxMB) << 20, UploadConcurrency: cfg.UploadSlots, Bench: true})
 		hs := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 			WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}

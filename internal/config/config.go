@@ -27,6 +27,7 @@ type Config struct {
 	IdleTimeout     time.Duration // PORTAL_IDLE_TIMEOUT
 	DBMaxConns      int           // PORTAL_DB_MAX_CONNS
 	UploadMaxMB     int           // PORTAL_UPLOAD_MAX_MB
+	UploadSlots     int           // PORTAL_UPLOAD_CONCURRENCY: uploads read and stored at once
 	LogLevel        slog.Level    // PORTAL_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // PORTAL_LOG_FORMAT: text or json
 	SMTP            SMTP          // PORTAL_SMTP_*: where mail goes out; zero: no mail
@@ -56,6 +57,7 @@ var Vars = [][3]string{
 	{"PORTAL_IDLE_TIMEOUT", "2h", "sign out after this long without a request"},
 	{"PORTAL_DB_MAX_CONNS", "10", "database connection pool size"},
 	{"PORTAL_UPLOAD_MAX_MB", "20", "largest upload in MB"},
+	{"PORTAL_UPLOAD_CONCURRENCY", "2", "uploads read and stored at once (others wait up to 30s); less than PORTAL_DB_MAX_CONNS"},
 	{"PORTAL_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"PORTAL_LOG_FORMAT", "text", "text or json"},
 	{"PORTAL_SMTP_ADDR", "", "mail server host:port for mail with reminders; unset: no mail"},
@@ -102,6 +104,7 @@ func Load(getenv func(string) string) (Config, error) {
 		IdleTimeout:     dur("PORTAL_IDLE_TIMEOUT"),
 		DBMaxConns:      intv("PORTAL_DB_MAX_CONNS", 2, 1000),
 		UploadMaxMB:     intv("PORTAL_UPLOAD_MAX_MB", 1, 1024),
+		UploadSlots:     intv("PORTAL_UPLOAD_CONCURRENCY", 1, 64),
 		LogFormat:       get("PORTAL_LOG_FORMAT"),
 	}
 	switch v := strings.ToLower(get("PORTAL_SECURE_COOKIES")); v {
@@ -125,6 +128,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+	}
+	// Uploads hold a database connection while they store their file; at least one
+	// must stay free for everything else. The default gives way to a pool of 2.
+	if strings.TrimSpace(getenv("PORTAL_UPLOAD_CONCURRENCY")) == "" && c.DBMaxConns >= 2 {
+		c.UploadSlots = min(c.UploadSlots, c.DBMaxConns-1)
+	}
+	if c.UploadSlots >= c.DBMaxConns && c.DBMaxConns >= 2 {
+		errs = append(errs, fmt.Errorf("PORTAL_UPLOAD_CONCURRENCY=%d: want less than PORTAL_DB_MAX_CONNS (%d), so that uploads leave connections for the other requests", c.UploadSlots, c.DBMaxConns))
 	}
 	if c.IdleTimeout > c.SessionLifetime && c.SessionLifetime > 0 {
 		errs = append(errs, errors.New("PORTAL_IDLE_TIMEOUT is longer than PORTAL_SESSION_LIFETIME"))

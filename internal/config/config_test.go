@@ -13,7 +13,8 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "localhost:8080" || c.TimeZone != "Asia/Shanghai" || c.IdleTimeout != 2*time.Hour || c.DBMaxConns != 10 || c.SecureCookies {
+	if c.Addr != "localhost:8080" || c.TimeZone != "Asia/Shanghai" || c.IdleTimeout != 2*time.Hour || c.DBMaxConns != 10 || c.SecureCookies ||
+		c.UploadSlots != 2 {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -25,6 +26,9 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{map[string]string{"PORTAL_IDLE_TIMEOUT": "soon"}, "PORTAL_IDLE_TIMEOUT"},
 		{map[string]string{"PORTAL_DB_MAX_CONNS": "0"}, "PORTAL_DB_MAX_CONNS"},
+		{map[string]string{"PORTAL_UPLOAD_CONCURRENCY": "0"}, "PORTAL_UPLOAD_CONCURRENCY"},
+		{map[string]string{"PORTAL_UPLOAD_CONCURRENCY": "10"}, "less than PORTAL_DB_MAX_CONNS"},
+		{map[string]string{"PORTAL_UPLOAD_CONCURRENCY": "2", "PORTAL_DB_MAX_CONNS": "2"}, "less than PORTAL_DB_MAX_CONNS"},
 		{map[string]string{"PORTAL_TZ": "Mars/Base"}, "PORTAL_TZ"},
 		{map[string]string{"PORTAL_SECURE_COOKIES": "maybe"}, "PORTAL_SECURE_COOKIES"},
 		{map[string]string{"PORTAL_LOG_FORMAT": "xml"}, "PORTAL_LOG_FORMAT"},
@@ -36,6 +40,14 @@ func TestLoadRejects(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Load(%v) = %v, want an error naming %s", tt.env, err, tt.want)
 		}
+	}
+}
+
+// The default upload concurrency leaves a connection of the smallest pool free.
+func TestLoadUploadSlotsFitThePool(t *testing.T) {
+	c, err := Load(env(map[string]string{"PORTAL_DB_MAX_CONNS": "2"}))
+	if err != nil || c.UploadSlots != 1 {
+		t.Fatalf("pool of 2: %d upload slots, %v; want 1", c.UploadSlots, err)
 	}
 }
 

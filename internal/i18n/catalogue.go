@@ -60,6 +60,7 @@ func init() {
 		"error.unknown_field": {"表单包含无法识别的字段，未做任何修改。", "The form carried a field the portal does not know; nothing was changed."},
 		"error.edit_conflict": {"保存前他人已修改了此记录。您的输入保留在下方，请刷新查看最新内容后再保存。", "Someone changed this record after you opened it. Your input is kept below; reload to see their changes, then save again."},
 		"error.go_home":       {"返回首页", "Back to home"},
+		"error.uploads_busy":  {"当前上传文件的人较多，您的提交尚未被接收，也未做任何修改。请稍等片刻后返回上一页重新提交。", "Many people are uploading files right now; your submission was not received and nothing was changed. Wait a moment, then go back and submit it again."},
 
 		"auth.title":           {"登录", "Sign in"},
 		"auth.intro":           {"使用学校分配的用户名或手机号登录。", "Sign in with the username or phone number your school gave you."},

@@ -318,6 +318,8 @@ func init() {
 
 		"dashboard.title":              {"项目看板", "Project dashboard"},
 		"dashboard.none":               {"没有可查看的项目。", "No projects to show."},
+		"ledger.newest_shown":          {"此处列出最新的 %d 条，共 %d 条。", "The newest %d of %d entries are listed here."},
+		"ledger.export_all":            {"导出全部台账（Excel）", "Export the whole ledger (Excel)"},
 		"dashboard.org":                {"单位", "Organization"},
 		"dashboard.focus":              {"查看范围", "Looking at"},
 		"dashboard.heat_groups":        {"各单位台账更新热力图", "Ledger updates by organization"},

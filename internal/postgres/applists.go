@@ -129,8 +129,9 @@ func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, progra
 		if out.Missing, err = missingApplicants(ctx, tx, out.Program); err != nil {
 			return err
 		}
+		scope := out.Program.ScopePath
 		rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.kind = 'college' AND o.active
-			AND (o.path LIKE $1 OR o.id = ANY (path_ids($2))) ORDER BY o.name`, out.Program.ScopePath+"%", out.Program.ScopePath)
+			AND (o.path ~>=~ $1 AND o.path ~<~ $2 OR o.id = ANY (path_ids($1))) ORDER BY o.name`, scope, scope[:len(scope)-1]+"0")
 		if err != nil {
 			return err
 		}
@@ -204,16 +205,30 @@ func programApplications(ctx context.Context, tx pgx.Tx, programID int64, f AppF
 			})
 		}
 		if f.Query == "" && f.ThemeID == 0 {
-			// From the rollup: a few rows per college instead of every application.
-			args := []any{programID, f.TrackID, string(f.Status), f.CollegeID}
-			rwhere := ` WHERE ac.program_id = $1 AND ac.status <> 'draft' AND ($2 = 0 OR ac.track_id = $2)
-				AND ($3 = '' OR ac.status = $3) AND ($4 = 0 OR ac.college_id = $4)`
-			if out.ByTrack, err = count(`SELECT t.id, t.name, sum(ac.n) FROM application_counts ac JOIN tracks t ON t.id = ac.track_id`+
-				rwhere+` GROUP BY t.id, t.name, t.position HAVING sum(ac.n) > 0 ORDER BY t.position, t.id`, args...); err != nil {
+			// From the rollup: a few rows per college instead of every application,
+			// summed before the names are looked up. As above, only the filters
+			// given become conditions.
+			args := []any{programID}
+			rwhere := ` WHERE ac.program_id = $1 AND ac.status <> 'draft'`
+			if f.TrackID != 0 {
+				args = append(args, f.TrackID)
+				rwhere += fmt.Sprintf(` AND ac.track_id = $%d`, len(args))
+			}
+			if f.Status != "" {
+				args = append(args, string(f.Status))
+				rwhere += fmt.Sprintf(` AND ac.status = $%d`, len(args))
+			}
+			if f.CollegeID != 0 {
+				args = append(args, f.CollegeID)
+				rwhere += fmt.Sprintf(` AND ac.college_id = $%d`, len(args))
+			}
+			if out.ByTrack, err = count(`SELECT t.id, t.name, x.n FROM (SELECT ac.track_id, sum(ac.n) AS n FROM application_counts ac`+
+				rwhere+` GROUP BY ac.track_id HAVING sum(ac.n) > 0) x JOIN tracks t ON t.id = x.track_id ORDER BY t.position, t.id`, args...); err != nil {
 				return err
 			}
-			if out.ByCollege, err = count(`SELECT coalesce(c.id, 0), coalesce(c.name, ''), sum(ac.n) FROM application_counts ac
-				LEFT JOIN orgs c ON c.id = ac.college_id`+rwhere+` GROUP BY c.id, c.name HAVING sum(ac.n) > 0 ORDER BY c.name`, args...); err != nil {
+			if out.ByCollege, err = count(`SELECT x.college_id, coalesce((SELECT c.name FROM orgs c WHERE c.id = x.college_id), ''), x.n
+				FROM (SELECT ac.college_id, sum(ac.n) AS n FROM application_counts ac`+rwhere+` GROUP BY ac.college_id HAVING sum(ac.n) > 0) x
+				ORDER BY 2, 1`, args...); err != nil {
 				return err
 			}
 		} else {

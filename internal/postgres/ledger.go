@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,10 +42,19 @@ func collectEntries(rows pgx.Rows) ([]portal.LedgerEntry, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.LedgerEntry, error) { return scanEntry(r) })
 }
 
+// ProjectEntriesShown is how many entries the project page lists, newest first;
+// the ledger export has them all.
+const ProjectEntriesShown = 100
+
 // projectEntries returns the newest revision of every entry of a project, newest first.
 func projectEntries(ctx context.Context, tx pgx.Tx, projectID int64) ([]portal.LedgerEntry, error) {
+	return projectEntriesLimit(ctx, tx, projectID, math.MaxInt32)
+}
+
+// projectEntriesLimit is projectEntries up to limit entries.
+func projectEntriesLimit(ctx context.Context, tx pgx.Tx, projectID int64, limit int) ([]portal.LedgerEntry, error) {
 	rows, err := tx.Query(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.project_id = $1 AND e.replaced_by IS NULL
-		ORDER BY e.on_date DESC, e.id DESC`, projectID)
+		ORDER BY e.on_date DESC, e.id DESC LIMIT $2`, projectID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -639,8 +639,9 @@ type ProjectDetail struct {
 	Program     portal.ProgramDetail
 	Rules       portal.ProjectRules
 	Milestones  []portal.Milestone
-	Evidence    []Evidence // of milestones
-	Entries     []portal.LedgerEntry
+	Evidence    []Evidence           // of milestones
+	Entries     []portal.LedgerEntry // the newest ProjectEntriesShown
+	EntryTotal  int                  // current entries in all
 	Supervision []portal.SupervisionRecord
 	Reports     map[portal.Stage]Report
 	Rounds      []ProjectRound // the review rounds holding the project's reports
@@ -684,7 +685,7 @@ func (s *Store) GetProject(ctx context.Context, actor *portal.Actor, id int64) (
 		if d.Evidence, err = collectEvidence(rows); err != nil {
 			return err
 		}
-		if d.Entries, err = projectEntries(ctx, tx, id); err != nil {
+		if d.Entries, err = projectEntriesLimit(ctx, tx, id, ProjectEntriesShown); err != nil {
 			return err
 		}
 		if d.Supervision, err = supervisionRecords(ctx, tx, id); err != nil {
@@ -709,7 +710,15 @@ func (s *Store) GetProject(ctx context.Context, actor *portal.Actor, id int64) (
 		if len(cases) > 0 {
 			d.Case = &cases[0]
 		}
-		lg := ledgerStateOf(d.Entries)
+		ledgers, err := ledgerStates(ctx, tx, []int64{id})
+		if err != nil {
+			return err
+		}
+		lg := *ledgers[id]
+		for _, m := range lg.months {
+			d.EntryTotal += m.Entries
+		}
+		d.EntryTotal += lg.returned
 		d.Compliance = portal.ComplianceFromMonths(d.Rules, p.Starts, p.Ends, d.Today, lg.months)
 		d.Missing = missingOf(p, d.Program.Program, d.Rules, d.Milestones, lg, d.Compliance, d.Reports, d.Today, s)
 		sc := p.Scope()

@@ -377,7 +377,7 @@ func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, f
 		var args []any
 		rows, err := tx.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg
 			WHERE EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+projectVisible(actor, &args)+`)
-			ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), args...)
+			ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
 		if err != nil {
 			return err
 		}
@@ -462,7 +462,7 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 	rows, err := tx.Query(ctx, `SELECT pr.id, coalesce(nullif(split_part(substr(pr.org_path, length($2) + 1), '/', 1), '')::bigint, 0),
 			pr.status, pr.starts_on, pr.ends_on, pr.grant_yuan * 100, pr.paid_cents, pr.spent_cents
 		FROM projects pr WHERE pr.program_id = $1 AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3`,
-		d.Program.ID, path, path[:len(path)-1]+"0")
+		planned(d.Program.ID, path, path[:len(path)-1]+"0")...)
 	if err != nil {
 		return err
 	}
@@ -522,10 +522,13 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 		mr.Label, mr.OrgID = d.Focus.Name, d.Focus.ID
 		d.ByGroup = append(d.ByGroup, *mr)
 	}
-	// Ledger activity under the focus, by month, from the organizations' rollup.
-	rows, err = tx.Query(ctx, `SELECT org_id, month, entries, verified, projects FROM ledger_org_months
-		WHERE program_id = $1 AND org_id = ANY ($2) AND month BETWEEN $3 AND $4`,
-		d.Program.ID, append(childIDs, d.Focus.ID), d.Months[0].First(), d.Months[len(d.Months)-1].First())
+	// Ledger activity under the focus, by month, from the organizations' rollup:
+	// the focus and its children, each read through the rollup's key (a list of
+	// ids, org_id = ANY($n), would let a generic plan read the program's every row).
+	rows, err = tx.Query(ctx, `SELECT l.org_id, l.month, l.entries, l.verified, l.projects
+		FROM orgs o JOIN ledger_org_months l ON l.program_id = $1 AND l.org_id = o.id AND l.month BETWEEN $3 AND $4
+		WHERE o.id = $2 OR o.parent_id = $2`,
+		planned(d.Program.ID, d.Focus.ID, d.Months[0].First(), d.Months[len(d.Months)-1].First())...)
 	if err != nil {
 		return err
 	}
@@ -588,7 +591,7 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
 	path := d.Focus.Path
 	rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.program_id = $1
-		AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 ORDER BY pr.org_path, pr.id`, d.Program.ID, path, path[:len(path)-1]+"0")
+		AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 ORDER BY pr.org_path, pr.id`, planned(d.Program.ID, path, path[:len(path)-1]+"0")...)
 	if err != nil {
 		return err
 	}
@@ -624,22 +627,16 @@ func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, d *Dashboard) erro
 }
 
 // dashboardOverdue lists the open projects' milestones past due under the focus,
-// the longest overdue first.
+// the longest overdue first (at most MaxOverdue), and counts them all. The
+// projects drive (each one's open milestones through milestones_project_open_idx):
+// walked by due date instead, the milestones of every program come first.
 func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
 	path := d.Focus.Path
-	const from = ` FROM milestones m JOIN projects pr ON pr.id = m.project_id
-		WHERE pr.program_id = $1 AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 AND pr.status IN ('running', 'rectify')
-		AND m.status <> 'done' AND m.due_on < $4`
-	args := []any{d.Program.ID, path, path[:len(path)-1] + "0", d.Today}
-	escalateBy := d.Today.AddDate(0, 0, -d.Rules.EscalateDays)
-	if err := tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE $5 > 0 AND m.due_on <= $6)`+from,
-		append(args, d.Rules.EscalateDays, escalateBy)...).Scan(&d.OverdueTotal, &d.Escalated); err != nil {
-		return err
-	}
-	if d.OverdueTotal == 0 {
-		return nil
-	}
-	rows, err := tx.Query(ctx, `SELECT `+milestoneColumns+from+` ORDER BY m.due_on, m.id LIMIT `+strconv.Itoa(MaxOverdue), args...)
+	rows, err := tx.Query(ctx, `WITH p AS MATERIALIZED (SELECT pr.id FROM projects pr WHERE pr.program_id = $1
+			AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 AND pr.status IN ('running', 'rectify'))
+		SELECT `+milestoneColumns+` FROM p, LATERAL (SELECT * FROM milestones m WHERE m.project_id = p.id
+			AND m.status <> 'done' AND m.due_on < $4 OFFSET 0) m ORDER BY m.due_on, m.id`,
+		planned(d.Program.ID, path, path[:len(path)-1]+"0", d.Today)...)
 	if err != nil {
 		return err
 	}
@@ -647,9 +644,20 @@ func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 	if err != nil {
 		return err
 	}
+	overdue := portal.OverdueMilestones(ms, d.Today, d.Rules.EscalateDays)
+	d.OverdueTotal = len(overdue)
+	for _, o := range overdue {
+		if o.Escalate {
+			d.Escalated++
+		}
+	}
+	overdue = overdue[:min(len(overdue), MaxOverdue)]
+	if len(overdue) == 0 {
+		return nil
+	}
 	var ids []int64
-	for _, m := range ms {
-		ids = append(ids, m.ProjectID)
+	for _, o := range overdue {
+		ids = append(ids, o.Milestone.ProjectID)
 	}
 	rows, err = tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.id = ANY ($1)`, ids)
 	if err != nil {
@@ -663,7 +671,7 @@ func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 	for _, p := range projects {
 		byID[p.ID] = p
 	}
-	for _, o := range portal.OverdueMilestones(ms, d.Today, d.Rules.EscalateDays) {
+	for _, o := range overdue {
 		d.Overdue = append(d.Overdue, OverdueRow{Project: byID[o.Milestone.ProjectID], Milestone: o.Milestone, Days: o.Days, Escalate: o.Escalate})
 	}
 	return nil

@@ -135,9 +135,12 @@ type ProjectRound struct {
 
 // projectRounds lists the review rounds holding a project's reports, oldest first.
 func projectRounds(ctx context.Context, tx pgx.Tx, projectID int64) ([]ProjectRound, error) {
+	// The project's reports (two at most) drive: each one's items through
+	// round_items_report_idx.
 	rows, err := tx.Query(ctx, `SELECT rr.id, rr.title, rr.stage, rr.status,
 			coalesce((SELECT dc.outcome FROM round_decisions dc WHERE dc.item_id = ri.id), '')
-		FROM project_reports rp JOIN round_items ri ON ri.report_id = rp.id JOIN review_rounds rr ON rr.id = ri.round_id
+		FROM project_reports rp, LATERAL (SELECT ri.id, ri.round_id FROM round_items ri WHERE ri.report_id = rp.id OFFSET 0) ri
+		JOIN review_rounds rr ON rr.id = ri.round_id
 		WHERE rp.project_id = $1 ORDER BY rr.id`, projectID)
 	if err != nil {
 		return nil, err

@@ -33,6 +33,18 @@ type Store struct {
 }
 
 // New returns a Store over pool, judging days in Asia/Shanghai (see Zone).
+// planned prefixes a query's arguments so that the server plans the statement for
+// those very arguments (pgx's exec mode: an unnamed statement, planned each time),
+// instead of the generic plan it may settle on for a cached statement after a few
+// runs. Only for queries whose best plan depends on the values, such as the
+// dashboard's over rollups where one program holds thousands of rows and another
+// ten: a generic plan there can read a program's whole rollup to keep ten rows.
+// Planning costs tens of microseconds, more than most queries take, so the others
+// keep their cached statements.
+func planned(args ...any) []any {
+	return append([]any{pgx.QueryExecModeExec}, args...)
+}
+
 func New(pool *pgxpool.Pool) *Store {
 	zone, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {

@@ -436,6 +436,9 @@ func (s *Server) appUpload(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderEdit(w, r, status, d, f, ff)
 	}
+	if err := requireAdmitted(r); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opt.UploadMaxBytes+64<<10)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -458,8 +461,9 @@ func (s *Server) appUpload(w http.ResponseWriter, r *http.Request) error {
 		switch part.FormName() {
 		case "file":
 			name = part.FileName()
-			data, err = io.ReadAll(io.LimitReader(part, s.opt.UploadMaxBytes+1))
-			if errors.As(err, &mbe) || int64(len(data)) > s.opt.UploadMaxBytes {
+			// The request's length bounds the file's: one buffer, read without growing.
+			data, err = readFile(part, r.ContentLength, s.opt.UploadMaxBytes)
+			if errors.As(err, &mbe) || errors.Is(err, errTooLarge) {
 				return fail(http.StatusRequestEntityTooLarge, "app.file_too_large")
 			}
 			if err != nil {

@@ -79,6 +79,9 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 // importFileField, of at most ImportMaxBytes. It returns the file's name and bytes.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
 	limit := s.opt.ImportMaxBytes
+	if err := requireAdmitted(r); err != nil {
+		return "", nil, err
+	}
 	tooLarge := portal.Errorf(portal.EINVALID, "import.too_large", (limit+1<<20-1)>>20)
 	// The envelope of the form may add a little to the file itself.
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
@@ -104,8 +107,8 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (string, []b
 			return "", nil, portal.Errorf(portal.EINVALID, "error.unknown_field")
 		}
 		name = part.FileName()
-		data, err = io.ReadAll(io.LimitReader(part, limit+1))
-		if errors.As(err, &mbe) || int64(len(data)) > limit {
+		data, err = readFile(part, r.ContentLength, limit)
+		if errors.As(err, &mbe) || errors.Is(err, errTooLarge) {
 			return "", nil, tooLarge
 		}
 		if err != nil {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,9 +22,14 @@ const maxEvidenceFiles = 10
 // most the upload limit in all), or a plain form. Fields outside allowed are refused.
 // Each file's type is judged from its content. A file too large or of a type the
 // portal does not take is a field error on "file", returned with the values read.
+// While the form is parsed, files beyond formMemory go to temporary files (removed
+// when this returns); each is then read into one buffer of its size.
 func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, allowed ...string) (url.Values, []postgres.Upload, error) {
+	if err := requireAdmitted(r); err != nil {
+		return nil, nil, err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opt.UploadMaxBytes+1<<20)
-	err := r.ParseMultipartForm(8 << 20)
+	err := r.ParseMultipartForm(formMemory)
 	if r.MultipartForm != nil {
 		defer func() { _ = r.MultipartForm.RemoveAll() }()
 	}
@@ -74,8 +78,12 @@ func (s *Server) uploadForm(w http.ResponseWriter, r *http.Request, allowed ...s
 		if err != nil {
 			return nil, nil, err
 		}
-		data, err := io.ReadAll(io.LimitReader(f, s.opt.UploadMaxBytes+1))
+		data, err := readFile(f, fh.Size, s.opt.UploadMaxBytes)
 		f.Close()
+		if errors.Is(err, errTooLarge) {
+			return vals, nil, &portal.Error{Code: portal.EINVALID, Message: "app.file_too_large", Args: []any{s.opt.UploadMaxBytes >> 20},
+				Fields: map[string]string{"file": "app.file_oversize"}}
+		}
 		if err != nil {
 			return nil, nil, err
 		}

@@ -33,6 +33,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/lang", s.h(s.setLang))
 
 		// Signed-in people. What each may do is decided by portal.Can in the store.
+		// Routes that take files go through admitUploads (uploads.go), which reads
+		// their bodies a few at a time.
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
 			r.Get("/", s.h(s.home))
@@ -83,7 +85,7 @@ func (s *Server) Handler() http.Handler {
 
 			r.Get("/import", s.h(s.importPage))
 			r.Get("/import/template.xlsx", s.h(s.importTemplate))
-			r.Post("/import", s.h(s.importUpload))
+			r.With(s.admitUploads).Post("/import", s.h(s.importUpload))
 
 			// Applications: filing, endorsement, the manager's list and exports.
 			r.Get("/applications", s.h(s.appList))
@@ -98,7 +100,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/applications/{id}/endorse", s.h(s.appEndorse))
 			r.Post("/applications/{id}/manage", s.h(s.appManage))
 			r.Post("/applications/{id}/withdraw", s.h(s.appWithdraw))
-			r.Post("/applications/{id}/attachments", s.h(s.appUpload))
+			r.With(s.admitUploads).Post("/applications/{id}/attachments", s.h(s.appUpload))
 			r.Post("/applications/{id}/attachments/{aid}/remove", s.h(s.appRemoveFile))
 			r.Get("/applications/{id}/versions/{n}", s.h(s.appVersion))
 			r.Get("/applications/{id}/print", s.h(s.applicationPrint))
@@ -187,7 +189,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/projects/{id}", s.h(s.projectShow))
 			r.Get("/projects/{id}/ledger.xlsx", s.h(s.projectLedgerExport))
 			r.Get("/projects/{id}/ledger/new", s.h(s.ledgerNew))
-			r.Post("/projects/{id}/ledger", s.h(s.ledgerCreate))
+			r.With(s.admitUploads).Post("/projects/{id}/ledger", s.h(s.ledgerCreate))
 			r.Post("/projects/{id}/milestones", s.h(s.milestoneAdd))
 			r.Post("/projects/{id}/supervision", s.h(s.supervisionAdd))
 			r.Post("/projects/{id}/disbursements", s.h(s.disbursementAdd))
@@ -195,11 +197,11 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/projects/{id}/outcome", s.h(s.outcomeRecord))
 			r.Post("/projects/{id}/case", s.h(s.caseMark))
 			r.Get("/projects/{id}/reports/{stage}", s.h(s.reportShow))
-			r.Post("/projects/{id}/reports/{stage}", s.h(s.reportSave))
-			r.Post("/milestones/{id}", s.h(s.milestoneUpdate))
+			r.With(s.admitUploads).Post("/projects/{id}/reports/{stage}", s.h(s.reportSave))
+			r.With(s.admitUploads).Post("/milestones/{id}", s.h(s.milestoneUpdate))
 			r.Get("/ledger/{id}", s.h(s.entryShow))
 			r.Get("/ledger/{id}/edit", s.h(s.entryEditForm))
-			r.Post("/ledger/{id}/edit", s.h(s.entryUpdate))
+			r.With(s.admitUploads).Post("/ledger/{id}/edit", s.h(s.entryUpdate))
 			r.Post("/ledger/{id}/review", s.h(s.entryReview))
 			r.Get("/evidence/{id}", s.h(s.evidenceDownload))
 			r.Get("/programs/{id}/rules", s.h(s.rulesShow))

@@ -34,6 +34,12 @@ type Options struct {
 	ImportMaxBytes int64
 	// UploadMaxBytes bounds an attachment.
 	UploadMaxBytes int64
+	// UploadConcurrency is how many requests on the upload routes may read and store
+	// their files at once (see admitUploads); the rest wait, their bodies unread.
+	UploadConcurrency int
+	// UploadWait is how long a request waits for an upload slot before it is
+	// answered 503, "busy, try again".
+	UploadWait time.Duration
 	// Bench registers the benchmark's baseline route (GET /bench/fortunes, see
 	// bench.go). Only `portal bench` sets it; production and tests never do.
 	Bench bool
@@ -44,10 +50,12 @@ type Options struct {
 
 // DefaultOptions are the options used where a field is zero.
 var DefaultOptions = Options{
-	SessionLifetime: 12 * time.Hour,
-	IdleTimeout:     2 * time.Hour,
-	ImportMaxBytes:  10 << 20,
-	UploadMaxBytes:  20 << 20,
+	SessionLifetime:   12 * time.Hour,
+	IdleTimeout:       2 * time.Hour,
+	ImportMaxBytes:    10 << 20,
+	UploadMaxBytes:    20 << 20,
+	UploadConcurrency: 2,
+	UploadWait:        30 * time.Second,
 }
 
 // Server holds what handlers share.
@@ -57,6 +65,7 @@ type Server struct {
 	log      *slog.Logger
 	opt      Options
 	limits   *signInLimits
+	uploads  *uploadGate
 	now      func() time.Time
 }
 
@@ -75,6 +84,12 @@ func New(store *postgres.Store, log *slog.Logger, opt Options) *Server {
 	if opt.ImportMaxBytes == 0 {
 		opt.ImportMaxBytes = DefaultOptions.ImportMaxBytes
 	}
+	if opt.UploadConcurrency == 0 {
+		opt.UploadConcurrency = DefaultOptions.UploadConcurrency
+	}
+	if opt.UploadWait == 0 {
+		opt.UploadWait = DefaultOptions.UploadWait
+	}
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(store.Pool(), 30*time.Minute)
 	sm.Codec = sessionCodec{}
@@ -86,7 +101,8 @@ func New(store *postgres.Store, log *slog.Logger, opt Options) *Server {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = opt.SecureCookies
 	sm.Cookie.Persist = false
-	return &Server{store: store, sessions: sm, log: log, opt: opt, limits: newSignInLimits(), now: time.Now}
+	return &Server{store: store, sessions: sm, log: log, opt: opt, limits: newSignInLimits(),
+		uploads: newUploadGate(opt.UploadConcurrency, opt.UploadWait), now: time.Now}
 }
 
 // handlerFunc is a handler that returns an error for the server to show.
