@@ -173,6 +173,11 @@ func CheckSheet(r Rubric, stage Stage, s Sheet, complete bool) error {
 			v.Add("score_"+k, "error.unknown_field")
 		}
 	}
+	for k := range s.Comments {
+		if !r.has(k) {
+			v.Add("comment_"+k, "error.unknown_field")
+		}
+	}
 	if utf8.RuneCountInString(s.Overall) > 5000 {
 		v.Add("overall", "form.too_long")
 	}

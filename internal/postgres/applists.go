@@ -507,24 +507,39 @@ func (s *Store) HomeCounts(ctx context.Context, actor *portal.Actor) (HomeCounts
 		return out
 	}
 	// The grants of the roles as subtrees; count(DISTINCT) since grants may nest.
-	// The manager's figure comes from the application_counts rollup. Each count
-	// runs only for those who hold one of its roles.
+	// The manager's figure comes from the application_counts rollup. Each count is
+	// part of the statement only for those who hold one of its roles (the actor's
+	// grants, loaded with her session), so that a secretary's home page asks for two
+	// counts, not four.
 	grants := `FROM role_grants g JOIN orgs s ON s.id = g.org_id AND s.active`
-	holds := func(param string) string {
-		return `EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = ANY (` + param + `))`
+	holds := func(a portal.Action) bool {
+		for _, r := range portal.RolesFor(a) {
+			if actor.Has(r) {
+				return true
+			}
+		}
+		return false
+	}
+	args := []any{actor.UserID}
+	count := func(a portal.Action, sql string) string {
+		if !holds(a) {
+			return `0`
+		}
+		args = append(args, roles(a))
+		return strings.ReplaceAll(sql, "$roles", fmt.Sprintf("$%d", len(args)))
 	}
 	err := s.pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL),
-		CASE WHEN `+holds("$2")+` THEN (SELECT count(DISTINCT a.id) `+grants+`
+		(SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL), `+
+		count(portal.ActFileApplication, `(SELECT count(DISTINCT a.id) `+grants+`
 			JOIN applications a ON `+underScope("a.org_path", "s.path")+`
-			WHERE g.user_id = $1 AND g.role = ANY ($2) AND a.status IN ('draft', 'returned')) ELSE 0 END,
-		CASE WHEN `+holds("$3")+` THEN (SELECT count(DISTINCT a.id) `+grants+`
+			WHERE g.user_id = $1 AND g.role = ANY ($roles) AND a.status IN ('draft', 'returned'))`)+`, `+
+		count(portal.ActEndorse, `(SELECT count(DISTINCT a.id) `+grants+`
 			JOIN applications a ON `+underScope("(a.endorser_paths[a.endorse_step + 1])", "s.path")+`
-			WHERE g.user_id = $1 AND g.role = ANY ($3) AND a.status = 'endorsing') ELSE 0 END,
-		CASE WHEN `+holds("$4")+` THEN (SELECT coalesce(sum(ac.n), 0) FROM application_counts ac
+			WHERE g.user_id = $1 AND g.role = ANY ($roles) AND a.status = 'endorsing')`)+`, `+
+		count(portal.ActManageProgram, `(SELECT coalesce(sum(ac.n), 0) FROM application_counts ac
 			JOIN programs p ON p.id = ac.program_id JOIN orgs o ON o.id = p.owner_org_id WHERE ac.status = 'submitted'
-			AND EXISTS (SELECT 1 `+grants+` WHERE g.user_id = $1 AND g.role = ANY ($4) AND `+underScope("o.path", "s.path")+`)) ELSE 0 END`,
-		actor.UserID, roles(portal.ActFileApplication), roles(portal.ActEndorse), roles(portal.ActManageProgram),
+			AND EXISTS (SELECT 1 `+grants+` WHERE g.user_id = $1 AND g.role = ANY ($roles) AND `+underScope("o.path", "s.path")+`))`),
+		args...,
 	).Scan(&c.Unread, &c.ToRevise, &c.AwaitOpinion, &c.ToReceive)
 	return c, mapErr(err)
 }

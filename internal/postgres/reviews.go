@@ -816,14 +816,29 @@ func (s *Store) ReviewFile(ctx context.Context, actor *portal.Actor, sheetID, fi
 // reopen). A stale version is a conflict (two tabs saving the same sheet).
 func (s *Store) SaveSheet(ctx context.Context, actor *portal.Actor, id int64, version int, sh portal.Sheet, submit bool) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		rs, err := reviewSheet(ctx, tx, actor, id)
-		if err != nil {
+		// Only what saving needs: the sheet (locked), its round and the program's
+		// owner (for the audit), not the application the sheet shows.
+		var rs ReviewSheet
+		var a struct {
+			ReviewerID, RoundID int64
+			Status              string
+			Version             int
+		}
+		if err := tx.QueryRow(ctx, `SELECT reviewer_id, round_id, status, version FROM review_assignments WHERE id = $1 FOR UPDATE`, id).
+			Scan(&a.ReviewerID, &a.RoundID, &a.Status, &a.Version); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM review_assignments WHERE id = $1 FOR UPDATE`, id); err != nil {
+		if !portal.CanScore(actor, a.ReviewerID) {
+			return portal.NotFound()
+		}
+		var err error
+		if rs.Round, err = scanRound(tx.QueryRow(ctx, `SELECT `+roundColumns+` FROM review_rounds r WHERE r.id = $1`, a.RoundID)); err != nil {
 			return err
 		}
-		a := rs.Assignment
+		if err := tx.QueryRow(ctx, `SELECT o.path FROM programs p JOIN orgs o ON o.id = p.owner_org_id WHERE p.id = $1`,
+			rs.Round.ProgramID).Scan(&rs.Program.OwnerPath); err != nil {
+			return err
+		}
 		if rs.Round.Status != portal.RoundScoring || (a.Status != "assigned" && a.Status != "started") {
 			return portal.Errorf(portal.EINVALID, "review.sheet_locked")
 		}

@@ -26,7 +26,7 @@ func parseForm(w http.ResponseWriter, r *http.Request, allowed ...string) (url.V
 	for k := range r.PostForm {
 		ok := false
 		for _, a := range allowed {
-			if k == a {
+			if k == a || strings.HasSuffix(a, "*") && strings.HasPrefix(k, a[:len(a)-1]) {
 				ok = true
 				break
 			}

@@ -484,32 +484,29 @@ func (s *Server) sheetSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := actorFrom(r.Context())
-	rs, err := s.store.GetReviewSheet(r.Context(), a, id)
-	if err != nil {
-		return err
-	}
-	allowed := []string{"version", "submit", "overall", "recommendation"}
-	for _, c := range rs.Round.Rubric.Criteria {
-		allowed = append(allowed, "score_"+c.Key, "comment_"+c.Key)
-	}
-	vals, err := parseForm(w, r, allowed...)
+	// The criteria's fields are checked against the rubric by the store
+	// (portal.CheckSheet), so that saving reads the sheet once; the sheet's page is
+	// read only to show the form again.
+	vals, err := parseForm(w, r, "version", "submit", "overall", "recommendation", "score_*", "comment_*")
 	if err != nil {
 		return err
 	}
 	sh := portal.Sheet{Scores: map[string]float64{}, Comments: map[string]string{}, Overall: strings.TrimSpace(vals.Get("overall")),
 		Recommendation: vals.Get("recommendation")}
 	var v portal.Invalid
-	for _, c := range rs.Round.Rubric.Criteria {
-		raw := strings.TrimSpace(vals.Get("score_" + c.Key))
-		if raw != "" {
-			x, ok := portal.ParseScore(raw)
-			if !ok {
-				v.Add("score_"+c.Key, "review.score_not_number")
+	for k := range vals {
+		if key, ok := strings.CutPrefix(k, "score_"); ok {
+			if raw := strings.TrimSpace(vals.Get(k)); raw != "" {
+				x, ok := portal.ParseScore(raw)
+				if !ok {
+					v.Add(k, "review.score_not_number")
+				}
+				sh.Scores[key] = x
 			}
-			sh.Scores[c.Key] = x
-		}
-		if cm := strings.TrimSpace(vals.Get("comment_" + c.Key)); cm != "" {
-			sh.Comments[c.Key] = cm
+		} else if key, ok := strings.CutPrefix(k, "comment_"); ok {
+			if cm := strings.TrimSpace(vals.Get(k)); cm != "" {
+				sh.Comments[key] = cm
+			}
 		}
 	}
 	submit := vals.Get("submit") == "1"
@@ -522,12 +519,13 @@ func (s *Server) sheetSave(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return err
 		}
+		rs, err := s.store.GetReviewSheet(r.Context(), a, id)
+		if err != nil {
+			return err
+		}
 		if status == http.StatusConflict {
 			// What was typed stays; the form takes the version stored now, so that
 			// saving again after checking replaces the other tab's save on purpose.
-			if rs, err = s.store.GetReviewSheet(r.Context(), a, id); err != nil {
-				return err
-			}
 			f.Set("version", strconv.Itoa(rs.Assignment.Version))
 		}
 		s.render(w, r, status, web.SheetPage(s.chrome(r, "nav.reviews", ""), web.SheetView{Sheet: rs, Form: f}))
