@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -333,14 +334,17 @@ func (s *Store) WaitingEntries(ctx context.Context, actor *portal.Actor, limit i
 	var out []portal.LedgerEntry
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
 		// The queue is small (entries wait days, not years): it is read through
-		// ledger_entries_waiting_idx, then narrowed to what the actor may verify.
+		// ledger_entries_waiting_idx for the supervision team's subtrees, and by
+		// project (ledger_entries_unverified_idx) for the programs the actor manages;
+		// each part only for those who hold its roles.
 		args := []any{actor.UserID, clampLimit(limit)}
+		either := []string{inScope("e.org_path", actor.RoleScope(portal.RolesFor(portal.ActSupervise)...), &args)}
+		if manages := actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...); len(manages) > 0 {
+			either = append(either, `e.project_id = ANY (ARRAY(SELECT mpr.id FROM projects mpr WHERE mpr.program_id = ANY (ARRAY(
+				SELECT mpg.id FROM orgs mpo JOIN programs mpg ON mpg.owner_org_id = mpo.id WHERE `+inScope("mpo.path", manages, &args)+`))))`)
+		}
 		rows, err := tx.Query(ctx, `SELECT `+entryColumns+entryFrom+`
-			WHERE e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> $1
-			  AND (`+inScope("e.org_path", actor.RoleScope(portal.RolesFor(portal.ActSupervise)...), &args)+`
-			    OR e.project_id = ANY (ARRAY(SELECT mpr.id FROM projects mpr WHERE mpr.program_id = ANY (ARRAY(
-			      SELECT mpg.id FROM orgs mpo JOIN programs mpg ON mpg.owner_org_id = mpo.id
-			      WHERE `+inScope("mpo.path", actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...), &args)+`)))))
+			WHERE e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> $1 AND (`+strings.Join(either, ` OR `)+`)
 			ORDER BY e.created_at, e.id LIMIT $2`, args...)
 		if err != nil {
 			return err

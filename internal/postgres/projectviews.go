@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -349,7 +350,8 @@ type Dashboard struct {
 	// them; otherwise Groups has a line per organization under the focus.
 	Heat         []HeatRow
 	Groups       []GroupRow
-	Overdue      []OverdueRow // the longest overdue first, at most MaxOverdue
+	GroupMonths  []portal.Month // the months of Groups' cells: the last groupMonths of Months
+	Overdue      []OverdueRow   // the longest overdue first, at most MaxOverdue
 	OverdueTotal int
 	Escalated    int
 	Activity     []MonthActivity
@@ -364,6 +366,7 @@ const (
 	HeatProjects      = 60  // projects shown one by one
 	MaxOverdue        = 30  // overdue milestones listed
 	dashboardMonths   = 36
+	groupMonths       = 12
 )
 
 // Dashboard returns the overview of one program's projects (the newest program with
@@ -374,10 +377,22 @@ const (
 func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, focusID int64) (Dashboard, error) {
 	d := Dashboard{ByStatus: map[portal.ProjectStatus]int{}, Today: s.todayDay()}
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+		// The programs the actor views (their owner in her scope) that have projects
+		// (programs.has_projects), and those with projects in her own subtree: newest
+		// first.
 		var args []any
-		rows, err := tx.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg
-			WHERE EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+projectVisible(actor, &args)+`)
-			ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
+		var either []string
+		if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...); len(paths) > 0 {
+			either = append(either, `EXISTS (SELECT 1 FROM orgs vpo WHERE vpo.id = pg.owner_org_id AND `+inScope("vpo.path", paths, &args)+`)`)
+		}
+		if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...); len(paths) > 0 {
+			either = append(either, `EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+inScope("pr.org_path", paths, &args)+`)`)
+		}
+		if len(either) == 0 {
+			either = []string{"false"}
+		}
+		rows, err := tx.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg WHERE (`+strings.Join(either, `) OR (`)+`)
+			AND pg.has_projects ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
 		if err != nil {
 			return err
 		}
@@ -556,10 +571,12 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 			return err
 		}
 	} else {
+		d.GroupMonths = d.Months[max(0, len(d.Months)-groupMonths):]
+		first := len(d.Months) - len(d.GroupMonths)
 		groups := map[int64]*GroupRow{}
 		for _, c := range children {
-			g := &GroupRow{Org: c, Cells: make([]GroupCell, len(d.Months))}
-			for i, m := range d.Months {
+			g := &GroupRow{Org: c, Cells: make([]GroupCell, len(d.GroupMonths))}
+			for i, m := range d.GroupMonths {
 				g.Cells[i] = GroupCell{Month: m, Active: byOrg[c.ID][m].projects, Entries: byOrg[c.ID][m].entries}
 			}
 			groups[c.ID] = g
@@ -574,8 +591,8 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 				g.Open++
 			}
 			for _, m := range portal.MonthsBetween(p.starts, p.ends) {
-				if i, ok := monthIndex[m]; ok {
-					g.Cells[i].Running++
+				if i, ok := monthIndex[m]; ok && i >= first {
+					g.Cells[i-first].Running++
 				}
 			}
 		}
@@ -628,12 +645,14 @@ func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, d *Dashboard) erro
 
 // dashboardOverdue lists the open projects' milestones past due under the focus,
 // the longest overdue first (at most MaxOverdue), and counts them all. The
-// projects drive (each one's open milestones through milestones_project_open_idx):
-// walked by due date instead, the milestones of every program come first.
+// projects with an open milestone due before today drive (projects.next_due_on,
+// kept by a trigger), each one's open milestones read through
+// milestones_project_open_idx: walked by due date instead, the milestones of every
+// program come first.
 func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
 	path := d.Focus.Path
 	rows, err := tx.Query(ctx, `WITH p AS MATERIALIZED (SELECT pr.id FROM projects pr WHERE pr.program_id = $1
-			AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 AND pr.status IN ('running', 'rectify'))
+			AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 AND pr.status IN ('running', 'rectify') AND pr.next_due_on < $4)
 		SELECT `+milestoneColumns+` FROM p, LATERAL (SELECT * FROM milestones m WHERE m.project_id = p.id
 			AND m.status <> 'done' AND m.due_on < $4 OFFSET 0) m ORDER BY m.due_on, m.id`,
 		planned(d.Program.ID, path, path[:len(path)-1]+"0", d.Today)...)
@@ -659,17 +678,19 @@ func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 	for _, o := range overdue {
 		ids = append(ids, o.Milestone.ProjectID)
 	}
-	rows, err = tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.id = ANY ($1)`, ids)
-	if err != nil {
-		return err
-	}
-	projects, err := collectProjects(rows)
+	// The list names the organization and the counselor only.
+	rows, err = tx.Query(ctx, `SELECT pr.id, (SELECT o.name FROM orgs o WHERE o.id = pr.org_id),
+		coalesce((SELECT u.display_name FROM users u WHERE u.id = pr.counselor_id), '') FROM projects pr WHERE pr.id = ANY ($1)`, ids)
 	if err != nil {
 		return err
 	}
 	byID := map[int64]portal.Project{}
-	for _, p := range projects {
+	var p portal.Project
+	if _, err := pgx.ForEachRow(rows, []any{&p.ID, &p.OrgName, &p.CounselorName}, func() error {
 		byID[p.ID] = p
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, o := range overdue {
 		d.Overdue = append(d.Overdue, OverdueRow{Project: byID[o.Milestone.ProjectID], Milestone: o.Milestone, Days: o.Days, Escalate: o.Escalate})
