@@ -185,3 +185,64 @@ func sorted(s []string) []string {
 	}
 	return out
 }
+
+// TestProjectNextDue checks that projects.next_due_on (the earliest open milestone,
+// kept by a trigger) follows milestones as they are added, done, moved and removed,
+// that refresh_project_next_due rebuilds the same, and that a program with a project
+// is marked as having projects.
+func TestProjectNextDue(t *testing.T) {
+	ctx := context.Background()
+	f := newProjectFixture(t)
+	st := f.store
+	check := func(when string) {
+		t.Helper()
+		var got, want *time.Time
+		if err := st.pool.QueryRow(ctx, `SELECT next_due_on, (SELECT min(due_on) FROM milestones WHERE project_id = $1 AND status <> 'done')
+			FROM projects WHERE id = $1`, f.project).Scan(&got, &want); err != nil {
+			t.Fatal(err)
+		}
+		if (got == nil) != (want == nil) || got != nil && !got.Equal(*want) {
+			t.Fatalf("%s: next_due_on %v, the milestones say %v", when, got, want)
+		}
+		if _, err := st.pool.Exec(ctx, `SELECT refresh_project_next_due()`); err != nil {
+			t.Fatal(err)
+		}
+		var again *time.Time
+		if err := st.pool.QueryRow(ctx, `SELECT next_due_on FROM projects WHERE id = $1`, f.project).Scan(&again); err != nil {
+			t.Fatal(err)
+		}
+		if (again == nil) != (got == nil) || again != nil && !again.Equal(*got) {
+			t.Fatalf("%s: rebuilt %v, kept %v", when, again, got)
+		}
+	}
+	var n int
+	if err := st.pool.QueryRow(ctx, `SELECT count(*) FROM milestones WHERE project_id = $1`, f.project).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("the fixture's project has no milestones: %d %v", n, err)
+	}
+	check("after setup")
+	var has bool
+	if err := st.pool.QueryRow(ctx, `SELECT has_projects FROM programs WHERE id = $1`, f.program).Scan(&has); err != nil || !has {
+		t.Fatalf("the program is not marked as having projects: %v %v", has, err)
+	}
+	if _, err := st.pool.Exec(ctx, `UPDATE milestones SET status = 'done', completed_on = due_on WHERE id =
+		(SELECT id FROM milestones WHERE project_id = $1 ORDER BY due_on, id LIMIT 1)`, f.project); err != nil {
+		t.Fatal(err)
+	}
+	check("after the first is done")
+	if _, err := st.pool.Exec(ctx, `INSERT INTO milestones (project_id, source, title, due_on) VALUES ($1, 'manual', '补充节点', '2026-09-02')`, f.project); err != nil {
+		t.Fatal(err)
+	}
+	check("after an earlier one is added")
+	if _, err := st.pool.Exec(ctx, `UPDATE milestones SET due_on = due_on + 100 WHERE project_id = $1 AND status <> 'done'`, f.project); err != nil {
+		t.Fatal(err)
+	}
+	check("after the open ones move")
+	if _, err := st.pool.Exec(ctx, `UPDATE milestones SET status = 'done', completed_on = due_on WHERE project_id = $1`, f.project); err != nil {
+		t.Fatal(err)
+	}
+	check("when all are done")
+	if _, err := st.pool.Exec(ctx, `DELETE FROM milestones WHERE project_id = $1`, f.project); err != nil {
+		t.Fatal(err)
+	}
+	check("when none is left")
+}
