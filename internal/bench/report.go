@@ -59,6 +59,9 @@ func ThisMachine(ctx context.Context, dsn string) Machine {
 	return m
 }
 
+// generatedAs labels DataSet's line on how the data set was made.
+const generatedAs = "generated as"
+
 // DataSet counts the rows of the large tables of the database at dsn.
 func DataSet(ctx context.Context, dsn string) ([][2]string, error) {
 	conn, err := pgx.Connect(ctx, dsn)
@@ -72,7 +75,7 @@ func DataSet(ctx context.Context, dsn string) ([][2]string, error) {
 		return nil, err
 	}
 	if made != "" {
-		out = append(out, [2]string{"generated as", made + ";"})
+		out = append(out, [2]string{generatedAs, made})
 	}
 	for _, t := range []string{"orgs", "users", "applications", "projects", "review_assignments", "ledger_entries", "audit_events"} {
 		var n int64
@@ -129,6 +132,10 @@ func (r *Result) Markdown(m Machine, data [][2]string) string {
 	fmt.Fprintf(&b, "- Server: %s.\n", r.Config.Server)
 	fmt.Fprintf(&b, "- Phases: capacity with %d connections for %s (at most %d requests); latency open-loop for %s at 0.3 × the baseline's capacity (lowered to 0.7 × the request's own capacity where that is less, marked ↓).\n",
 		r.Config.Conns, r.Config.Phase, r.Config.MaxRequests, r.Config.Phase)
+	if len(data) > 0 && data[0][0] == generatedAs {
+		fmt.Fprintf(&b, "- Data set: %s (`portal seed`).\n", data[0][1])
+		data = data[1:]
+	}
 	if len(data) > 0 {
 		var parts []string
 		for _, d := range data {
