@@ -96,7 +96,7 @@ func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, pr
 		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
 			return portal.NotFound()
 		}
-		out, err = programApplications(ctx, tx, programID, f)
+		out, err = programApplications(ctx, tx, d, f)
 		return err
 	})
 	return out, err
@@ -123,15 +123,16 @@ func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, progra
 		if !portal.Can(actor, portal.ActViewProgram, out.Program.OwnerPath) {
 			return portal.NotFound()
 		}
-		if out.AppList, err = programApplications(ctx, tx, programID, f); err != nil {
+		if out.AppList, err = programApplications(ctx, tx, out.Program, f); err != nil {
 			return err
 		}
 		if out.Missing, err = missingApplicants(ctx, tx, out.Program); err != nil {
 			return err
 		}
-		scope := out.Program.ScopePath
-		rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.kind = 'college' AND o.active
-			AND (o.path ~>=~ $1 AND o.path ~<~ $2 OR o.id = ANY (path_ids($1))) ORDER BY o.name`, scope, scope[:len(scope)-1]+"0")
+		// The filter offers the organizations under the scope (and keeps the one
+		// chosen when it lies deeper).
+		rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.active AND (o.parent_id = $1 OR o.id = $2)
+			ORDER BY o.parent_id <> $1, o.name, o.id`, out.Program.ScopeOrgID, f.CollegeID)
 		if err != nil {
 			return err
 		}
@@ -146,7 +147,8 @@ func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, progra
 }
 
 // programApplications is ProgramApplications in tx, the permission checked.
-func programApplications(ctx context.Context, tx pgx.Tx, programID int64, f AppFilter) (AppList, error) {
+func programApplications(ctx context.Context, tx pgx.Tx, d portal.ProgramDetail, f AppFilter) (AppList, error) {
+	programID := d.ID
 	var out AppList
 	err := func() error {
 		// Only the filters given become conditions, so that each combination gets
@@ -205,30 +207,32 @@ func programApplications(ctx context.Context, tx pgx.Tx, programID int64, f AppF
 			})
 		}
 		if f.Query == "" && f.ThemeID == 0 {
-			// From the rollup: a few rows per college instead of every application,
-			// summed before the names are looked up. As above, only the filters
-			// given become conditions.
-			args := []any{programID}
-			rwhere := ` WHERE ac.program_id = $1 AND ac.status <> 'draft'`
+			// From the rollup per organization: the counts of the organization
+			// looked at (the filter's, or the program's scope) by track, and of its
+			// children (schools of a province's call, colleges of a school's), a
+			// few rows each. As above, only the filters given become conditions.
+			focus := d.ScopeOrgID
+			if f.CollegeID != 0 {
+				focus = f.CollegeID
+			}
+			args := []any{programID, focus}
+			rwhere := ` AND c.status <> 'draft'`
 			if f.TrackID != 0 {
 				args = append(args, f.TrackID)
-				rwhere += fmt.Sprintf(` AND ac.track_id = $%d`, len(args))
+				rwhere += fmt.Sprintf(` AND c.track_id = $%d`, len(args))
 			}
 			if f.Status != "" {
 				args = append(args, string(f.Status))
-				rwhere += fmt.Sprintf(` AND ac.status = $%d`, len(args))
+				rwhere += fmt.Sprintf(` AND c.status = $%d`, len(args))
 			}
-			if f.CollegeID != 0 {
-				args = append(args, f.CollegeID)
-				rwhere += fmt.Sprintf(` AND ac.college_id = $%d`, len(args))
-			}
-			if out.ByTrack, err = count(`SELECT t.id, t.name, x.n FROM (SELECT ac.track_id, sum(ac.n) AS n FROM application_counts ac`+
-				rwhere+` GROUP BY ac.track_id HAVING sum(ac.n) > 0) x JOIN tracks t ON t.id = x.track_id ORDER BY t.position, t.id`, args...); err != nil {
+			if out.ByTrack, err = count(`SELECT t.id, t.name, x.n FROM (SELECT c.track_id, sum(c.n) AS n FROM application_org_counts c
+				WHERE c.program_id = $1 AND c.org_id = $2`+rwhere+` GROUP BY c.track_id HAVING sum(c.n) > 0) x
+				JOIN tracks t ON t.id = x.track_id ORDER BY t.position, t.id`, args...); err != nil {
 				return err
 			}
-			if out.ByCollege, err = count(`SELECT x.college_id, coalesce((SELECT c.name FROM orgs c WHERE c.id = x.college_id), ''), x.n
-				FROM (SELECT ac.college_id, sum(ac.n) AS n FROM application_counts ac`+rwhere+` GROUP BY ac.college_id HAVING sum(ac.n) > 0) x
-				ORDER BY 2, 1`, args...); err != nil {
+			if out.ByCollege, err = count(`SELECT o.id, o.name, sum(c.n) FROM orgs o
+				JOIN application_org_counts c ON c.program_id = $1 AND c.org_id = o.id`+rwhere+`
+				WHERE o.parent_id = $2 GROUP BY o.id, o.name HAVING sum(c.n) > 0 ORDER BY o.name, o.id`, args...); err != nil {
 				return err
 			}
 		} else {
@@ -237,10 +241,16 @@ func programApplications(ctx context.Context, tx pgx.Tx, programID int64, f AppF
 				JOIN tracks t ON t.id = a.track_id`+where+` GROUP BY t.id, t.name, t.position ORDER BY t.position, t.id`, fargs...); err != nil {
 				return err
 			}
-			if out.ByCollege, err = count(`SELECT coalesce(c.id, 0), coalesce(c.name, ''), count(*) FROM applications a
+			// The matching applications by the organization under the one looked at.
+			focus := d.ScopeOrgID
+			if f.CollegeID != 0 {
+				focus = f.CollegeID
+			}
+			fargs = append(fargs[:len(fargs):len(fargs)], focus)
+			if out.ByCollege, err = count(`SELECT c.id, c.name, count(*) FROM applications a
 				JOIN orgs ao ON ao.id = a.org_id
-				LEFT JOIN orgs c ON c.id = ANY (path_ids(a.org_path)) AND c.kind = 'college'`+where+`
-				GROUP BY c.id, c.name ORDER BY c.name`, fargs...); err != nil {
+				JOIN orgs c ON c.id = ANY (path_ids(a.org_path)) AND c.parent_id = $`+fmt.Sprint(len(fargs))+where+`
+				GROUP BY c.id, c.name ORDER BY c.name, c.id`, fargs...); err != nil {
 				return err
 			}
 		}

@@ -246,3 +246,68 @@ func TestProjectNextDue(t *testing.T) {
 	}
 	check("when none is left")
 }
+
+// TestApplicationOrgCounts checks that the per-organization application counts kept
+// by the trigger equal a count of the applications at every level of the tree,
+// through drafts, sending, an organization moved and a deletion, and that
+// refresh_application_org_counts rebuilds the same.
+func TestApplicationOrgCounts(t *testing.T) {
+	ctx := context.Background()
+	f := newAppFixture(t)
+	st := f.store
+	check := func(when string) {
+		t.Helper()
+		var kept, counted, rebuilt string
+		const keptSQL = `SELECT coalesce(string_agg(format('%s/%s/%s/%s=%s', program_id, org_id, track_id, status, n), ' '
+			ORDER BY program_id, org_id, track_id, status), '') FROM application_org_counts WHERE n <> 0`
+		if err := st.pool.QueryRow(ctx, keptSQL).Scan(&kept); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.pool.QueryRow(ctx, `SELECT coalesce(string_agg(format('%s/%s/%s/%s=%s', program_id, org_id, track_id, status, n), ' '
+			ORDER BY program_id, org_id, track_id, status), '') FROM (SELECT a.program_id, u.id AS org_id, a.track_id, a.status, count(*) AS n
+			FROM applications a, unnest(path_ids(a.org_path)) AS u(id) GROUP BY 1, 2, 3, 4) x`).Scan(&counted); err != nil {
+			t.Fatal(err)
+		}
+		if kept != counted || kept == "" {
+			t.Fatalf("%s: kept\n %s\ncounted\n %s", when, kept, counted)
+		}
+		if _, err := st.pool.Exec(ctx, `SELECT refresh_application_org_counts()`); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.pool.QueryRow(ctx, keptSQL).Scan(&rebuilt); err != nil || rebuilt != kept {
+			t.Fatalf("%s: rebuilt\n %s\nkept\n %s (%v)", when, rebuilt, kept, err)
+		}
+	}
+	id, err := st.CreateApplication(ctx, f.secretary, f.program, f.track, f.tzz.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("a draft")
+	if err := st.SaveDraft(ctx, f.secretary, id, 1, completeContent()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Send(ctx, f.secretary, id, 2); err != nil {
+		t.Fatal(err)
+	}
+	check("sent")
+	if _, err := st.pool.Exec(ctx, `UPDATE applications SET org_path = '/999' || org_path WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	check("moved")
+	if _, err := st.pool.Exec(ctx, `UPDATE applications SET status = 'received' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	check("received")
+	draft, err := st.CreateApplication(ctx, f.secretary, f.program, f.track, f.tzz.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("another drafted")
+	for _, q := range []string{`DELETE FROM application_events WHERE application_id = $1`, `DELETE FROM application_versions WHERE application_id = $1`,
+		`DELETE FROM attachments WHERE application_id = $1`, `DELETE FROM applications WHERE id = $1`} {
+		if _, err := st.pool.Exec(ctx, q, draft); err != nil {
+			t.Fatalf("deleting the draft: %s: %v", q, err)
+		}
+	}
+	check("the draft deleted")
+}

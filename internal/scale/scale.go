@@ -525,7 +525,7 @@ func restore(ctx context.Context, conns []*pgx.Conn, s saved, replica bool, logf
 	}
 	if replica {
 		// The rows went in with triggers off: rebuild what they keep up to date.
-		for _, f := range []string{"refresh_application_counts", "refresh_project_rollups", "refresh_project_next_due"} {
+		for _, f := range []string{"refresh_application_counts", "refresh_application_org_counts", "refresh_project_rollups", "refresh_project_next_due"} {
 			t0 := time.Now()
 			if _, err := conns[0].Exec(ctx, `SELECT `+f+`()`); err != nil {
 				return fmt.Errorf("scale: %s: %w", f, err)
