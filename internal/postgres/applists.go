@@ -210,7 +210,9 @@ func programApplications(ctx context.Context, tx pgx.Tx, d portal.ProgramDetail,
 			// From the rollup per organization: the counts of the organization
 			// looked at (the filter's, or the program's scope) by track, and of its
 			// children (schools of a province's call, colleges of a school's), a
-			// few rows each. As above, only the filters given become conditions.
+			// few rows each. As above, only the filters given become conditions;
+			// the children's counts are planned for their arguments (a generic plan
+			// reads the program's every row).
 			focus := d.ScopeOrgID
 			if f.CollegeID != 0 {
 				focus = f.CollegeID
@@ -232,7 +234,7 @@ func programApplications(ctx context.Context, tx pgx.Tx, d portal.ProgramDetail,
 			}
 			if out.ByCollege, err = count(`SELECT o.id, o.name, sum(c.n) FROM orgs o
 				JOIN application_org_counts c ON c.program_id = $1 AND c.org_id = o.id`+rwhere+`
-				WHERE o.parent_id = $2 GROUP BY o.id, o.name HAVING sum(c.n) > 0 ORDER BY o.name, o.id`, args...); err != nil {
+				WHERE o.parent_id = $2 GROUP BY o.id, o.name HAVING sum(c.n) > 0 ORDER BY o.name, o.id`, planned(args...)...); err != nil {
 				return err
 			}
 		} else {
