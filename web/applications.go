@@ -20,6 +20,18 @@ type AppListView struct {
 	IsEndorser bool
 }
 
+// TitleKey names the page after what it holds: the secretary's applications, the
+// endorser's inbox, or both.
+func (v AppListView) TitleKey() string {
+	switch {
+	case v.IsEndorser && !v.IsFiler:
+		return "app.inbox_page_title"
+	case v.IsEndorser:
+		return "app.list_both_title"
+	}
+	return "app.list_title"
+}
+
 // AppView is one application's page.
 type AppView struct {
 	App         portal.Application

@@ -48,7 +48,7 @@ func AppListPage(c Chrome, v AppListView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = PageHeader(t(ctx, "app.list_title"), t(ctx, "app.list_subtitle")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = PageHeader(t(ctx, v.TitleKey()), t(ctx, "app.list_subtitle")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

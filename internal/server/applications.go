@@ -31,7 +31,7 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return s.page(w, r, web.AppListPage(s.chrome(r, "nav.applications", "app.list_title"), v))
+	return s.page(w, r, web.AppListPage(s.chrome(r, "nav.applications", v.TitleKey()), v))
 }
 
 // programApply starts a draft for one of the secretary's organizations in a track,
