@@ -1,3 +1,8 @@
+//go:build profile
+
+// This file is a tool, not part of `make test`: go test -tags profile -run
+// TestProfileRequest ./internal/bench/ with PORTAL_PROFILE_URL set.
+
 package bench_test
 
 import (
@@ -30,7 +35,7 @@ import (
 func TestProfileRequest(t *testing.T) {
 	dsn := os.Getenv("PORTAL_PROFILE_URL")
 	if dsn == "" {
-		t.Skip("set PORTAL_PROFILE_URL to a seeded bench database")
+		t.Fatal("set PORTAL_PROFILE_URL to a seeded bench database")
 	}
 	user, path := os.Getenv("PORTAL_PROFILE_USER"), os.Getenv("PORTAL_PROFILE_PATH")
 	if user == "" {

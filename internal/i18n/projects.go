@@ -321,6 +321,7 @@ func init() {
 		"ledger.newest_shown":          {"此处列出最新的 %d 条，共 %d 条。", "The newest %d of %d entries are listed here."},
 		"ledger.export_all":            {"导出全部台账（Excel）", "Export the whole ledger (Excel)"},
 		"dashboard.org":                {"单位", "Organization"},
+		"dashboard.none_here":          {"该单位下没有此计划的项目；请从上方返回上一级，或换一个计划。", "No projects of this program under this organization; go back up above, or choose another program."},
 		"dashboard.focus":              {"查看范围", "Looking at"},
 		"dashboard.heat_groups":        {"各单位台账更新热力图", "Ledger updates by organization"},
 		"dashboard.heat_groups_legend": {"每格为当月有台账更新的在建项目占比（颜色越深越少）；点击单位名称查看其下各项目的按月落实情况。", "Each cell is the share of the organization's running projects that updated their ledger that month (darker: fewer); open an organization to see each project's monthly compliance."},

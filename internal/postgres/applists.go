@@ -107,11 +107,11 @@ type AppsPage struct {
 	AppList
 	Program  portal.ProgramDetail
 	Missing  []portal.Org // expected applicants that have not applied (MissingApplicants)
-	Colleges []portal.Org // the colleges of the scope, id and name only, for the filter
+	Colleges []portal.Org // the organizations under the scope (and the one filtered on), id and name only, for the filter
 }
 
 // ProgramAppsPage returns a program's application list page (ProgramApplications,
-// MissingApplicants, ScopeColleges and the program) to its managers and viewers,
+// MissingApplicants, the filter's organizations and the program) to its managers and viewers,
 // in one transaction that reads the program once.
 func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppsPage, error) {
 	var out AppsPage

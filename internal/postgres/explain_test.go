@@ -222,7 +222,7 @@ func TestExplainListQueries(t *testing.T) {
 			return err
 		}},
 		{"missing applicants", func() error { _, err := st.MissingApplicants(ctx, manager, program); return err }},
-		{"colleges of a program's scope", func() error { _, err := st.ScopeColleges(ctx, manager, program); return err }},
+		{"organizations of a program's scope", func() error { _, err := st.ProgramAppsPage(ctx, manager, program, AppFilter{}); return err }},
 		{"my applications (secretary)", func() error { _, err := st.MyApplications(ctx, secretary, 100); return err }},
 		{"endorsement inbox", func() error { _, err := st.EndorsementInbox(ctx, endorser); return err }},
 		{"reviewer's sheets", func() error { _, err := st.MyReviews(ctx, reviewer); return err }},

@@ -117,25 +117,3 @@ func (s *Store) ProgramDetailFor(ctx context.Context, actor *portal.Actor, id in
 	return d, err
 }
 
-// ScopeColleges returns the colleges within a program's applicant scope, for
-// filters, to those who may view the program.
-func (s *Store) ScopeColleges(ctx context.Context, actor *portal.Actor, programID int64) ([]portal.Org, error) {
-	var out []portal.Org
-	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		d, err := loadProgram(ctx, tx, programID)
-		if err != nil {
-			return err
-		}
-		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
-			return portal.NotFound()
-		}
-		rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.kind = 'college' AND o.active
-			AND (o.path LIKE $1 OR o.id = ANY (path_ids($2))) ORDER BY o.name`, d.ScopePath+"%", d.ScopePath)
-		if err != nil {
-			return err
-		}
-		out, err = collectOrgs(rows, false)
-		return err
-	})
-	return out, err
-}

@@ -749,23 +749,6 @@ type ledgerState struct {
 	waiting, returned int
 }
 
-// ledgerStateOf sums up a project's current entries (projectEntries).
-func ledgerStateOf(entries []portal.LedgerEntry) ledgerState {
-	lg := ledgerState{months: portal.LedgerMonths(entryDays(entries))}
-	for _, e := range entries {
-		if !e.Current() {
-			continue
-		}
-		switch e.Status {
-		case portal.EntryReturned:
-			lg.returned++
-		case portal.EntryPending:
-			lg.waiting++
-		}
-	}
-	return lg
-}
-
 // ledgerStates reads the ledger state of projects from the ledger's monthly rollup
 // (ledger_months) and the index of entries not yet verified, without reading the
 // ledger itself.

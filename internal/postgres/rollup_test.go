@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,8 +106,8 @@ func TestLedgerRollups(t *testing.T) {
 				wantRows = append(wantRows, fmt.Sprintf("%d %s %d %d 1", id, m.Month, m.Entries, m.Verified))
 			}
 		}
-		if !reflect.DeepEqual(sorted(orgRows), sorted(wantRows)) {
-			t.Fatalf("%s: the organizations' rollup\n %v\nwant\n %v", when, orgRows, sorted(wantRows))
+		if !reflect.DeepEqual(slices.Sorted(slices.Values(orgRows)), slices.Sorted(slices.Values(wantRows))) {
+			t.Fatalf("%s: the organizations' rollup\n %v\nwant\n %v", when, orgRows, slices.Sorted(slices.Values(wantRows)))
 		}
 		// Rebuilt from scratch, the rollups are the same.
 		snapshot := func() string {
@@ -172,16 +173,6 @@ func pathIDs(path string) []int64 {
 	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
 		id, _ := strconv.ParseInt(p, 10, 64)
 		out = append(out, id)
-	}
-	return out
-}
-
-func sorted(s []string) []string {
-	out := append([]string(nil), s...)
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
 	}
 	return out
 }
