@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+
 	"github.com/campusorg/portal/internal/portal"
 	"github.com/campusorg/portal/internal/postgres"
 )
@@ -10,6 +12,14 @@ import (
 type ProjDashboardView struct {
 	D        postgres.Dashboard
 	Programs []Option
+	Figures  string // DashboardFigures rendered
+}
+
+// shareTitle is a group cell's hover text: active of running projects, and the
+// entries (the legend says which is which); numbers only, since a province's
+// dashboard has a thousand such cells.
+func shareTitle(c postgres.GroupCell) string {
+	return strconv.Itoa(c.Active) + "/" + strconv.Itoa(c.Running) + " · " + strconv.Itoa(c.Entries)
 }
 
 // open returns how many projects are running or rectifying.

@@ -218,6 +218,7 @@ func migrateAndServe(ctx context.Context, cfg config.Config, log *slog.Logger, d
 		if err := startMail(ctx, cfg, log, st); err != nil {
 			return err
 		}
+		st.Start(ctx, log)
 		go st.ReminderLoop(ctx, log, 5*time.Minute) // reminders; one instance at a time (a PostgreSQL lock)
 		printWelcome(stdout, cfg)
 		errc := make(chan error, 1)

@@ -207,6 +207,7 @@ func benchServe(ctx context.Context, cfg config.Config, log *slog.Logger, addr, 
 		hs := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 			WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		st.Start(ctx, log)
 		errc := make(chan error, 1)
 		go func() { errc <- hs.ListenAndServe() }()
 		select {

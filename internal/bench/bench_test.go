@@ -36,7 +36,17 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	srv := server.New(postgres.New(pool), slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Bench: true})
+	// The store as a serving instance runs it: with its cache listener.
+	st := postgres.New(pool)
+	lctx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	st.Start(lctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := st.AwaitCache(wctx); err != nil {
+		t.Fatalf("the cache listener did not connect: %v", err)
+	}
+	srv := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Bench: true})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	res, err := bench.Run(ctx, bench.Config{BaseURL: ts.URL, DSN: dsn, Smoke: true, Conns: 4, Phase: 200 * time.Millisecond,

@@ -56,7 +56,16 @@ func TestProfileRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	h := server.New(postgres.New(pool), slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Bench: true}).Handler()
+	st := postgres.New(pool)
+	if os.Getenv("PORTAL_PROFILE_NOCACHE") == "" { // as a serving instance runs
+		lctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go st.Listen(lctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err := st.AwaitCache(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Bench: true}).Handler()
 	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"login": {user}, "password": {scale.Password}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")

@@ -147,17 +147,7 @@ func (s *Store) SendNextMail(ctx context.Context, send func(context.Context, Out
 // means the server is unreachable and the next mail would wait for the same
 // timeout. Several instances may run it at once; each mail goes to one of them.
 func (s *Store) MailLoop(ctx context.Context, log *slog.Logger, send func(context.Context, OutboxMail) error, every time.Duration) {
-	t := time.NewTimer(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		s.DrainMail(ctx, log, send)
-		t.Reset(every)
-	}
+	repeat(ctx, every, every, func() { s.DrainMail(ctx, log, send) })
 }
 
 // DrainMail sends due mail until none is left or one fails, and logs what it did.

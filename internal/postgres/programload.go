@@ -116,4 +116,3 @@ func (s *Store) ProgramDetailFor(ctx context.Context, actor *portal.Actor, id in
 	})
 	return d, err
 }
-

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -336,16 +337,25 @@ type MoneyRow struct {
 }
 
 // Dashboard is the overview of a program's projects under one organization (the
-// focus), for managers, colleges and school leaders.
+// focus), for managers, colleges and school leaders: what the actor may choose and
+// where she stands (Programs, Trail), and the figures under the focus.
 type Dashboard struct {
 	Programs []portal.Program // programs with projects the actor sees, newest first (at most DashboardPrograms)
 	Program  portal.Program
-	Focus    portal.Org   // the organization looked at
 	Trail    []portal.Org // the focus's ancestors from the top the actor may look at, for going back up
-	Rules    portal.ProjectRules
-	ByStatus map[portal.ProjectStatus]int
-	Total    int
-	Months   []portal.Month
+	*DashFigures
+}
+
+// DashFigures are the figures of a program's projects under one organization on
+// one day, the same for everyone who may look there. They are kept in memory while
+// the store's listener runs, until something of the program changes (cache.go).
+type DashFigures struct {
+	Focus     portal.Org   // the organization looked at
+	Ancestors []portal.Org // the focus's ancestors, from the root
+	Rules     portal.ProjectRules
+	ByStatus  map[portal.ProjectStatus]int
+	Total     int
+	Months    []portal.Month
 	// Heat has a line per project when the focus holds at most HeatProjects of
 	// them; otherwise Groups has a line per organization under the focus.
 	Heat         []HeatRow
@@ -358,6 +368,9 @@ type Dashboard struct {
 	ByGroup      []MoneyRow
 	Money        MoneyRow
 	Today        time.Time
+	// Memo keeps what the views derive from these figures (the rendered page
+	// part, per language) for as long as the figures are kept.
+	Memo *Memo
 }
 
 // Bounds of the dashboard.
@@ -373,61 +386,52 @@ const (
 // projects the actor sees when programID is 0) under the organization focusID (by
 // default the program's applicant scope, or the actor's own subtree for those who
 // see projects but not the program). Its figures come from the projects' rows and
-// the ledger's rollups (ledger_months, ledger_org_months), never from the ledger.
+// the ledger's rollups (ledger_months, ledger_org_months), never from the ledger,
+// and are kept in memory per program, focus and day (see DashFigures). The choice
+// of programs is read each time, so the page is not one snapshot: each part is
+// consistent in itself.
 func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, focusID int64) (Dashboard, error) {
-	d := Dashboard{ByStatus: map[portal.ProjectStatus]int{}, Today: s.todayDay()}
-	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-		// The programs the actor views (their owner in her scope) that have projects
-		// (programs.has_projects), and those with projects in her own subtree: newest
-		// first.
-		var args []any
-		var either []string
-		if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...); len(paths) > 0 {
-			either = append(either, `EXISTS (SELECT 1 FROM orgs vpo WHERE vpo.id = pg.owner_org_id AND `+inScope("vpo.path", paths, &args)+`)`)
+	var d Dashboard
+	// The programs the actor views (their owner in her scope) that have projects
+	// (programs.has_projects), and those with projects in her own subtree: newest
+	// first.
+	var args []any
+	var either []string
+	if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...); len(paths) > 0 {
+		either = append(either, `EXISTS (SELECT 1 FROM orgs vpo WHERE vpo.id = pg.owner_org_id AND `+inScope("vpo.path", paths, &args)+`)`)
+	}
+	if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...); len(paths) > 0 {
+		either = append(either, `EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+inScope("pr.org_path", paths, &args)+`)`)
+	}
+	if len(either) == 0 {
+		either = []string{"false"}
+	}
+	rows, err := s.pool.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg WHERE (`+strings.Join(either, `) OR (`)+`)
+		AND pg.has_projects ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
+	if err != nil {
+		return d, err
+	}
+	if d.Programs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Program, error) {
+		var p portal.Program
+		err := r.Scan(&p.ID, &p.Title, &p.Batch, &p.Year)
+		return p, err
+	}); err != nil {
+		return d, err
+	}
+	if programID == 0 {
+		if len(d.Programs) == 0 {
+			d.DashFigures = &DashFigures{}
+			return d, nil // nothing to show yet
 		}
-		if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...); len(paths) > 0 {
-			either = append(either, `EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+inScope("pr.org_path", paths, &args)+`)`)
-		}
-		if len(either) == 0 {
-			either = []string{"false"}
-		}
-		rows, err := tx.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg WHERE (`+strings.Join(either, `) OR (`)+`)
-			AND pg.has_projects ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
-		if err != nil {
-			return err
-		}
-		if d.Programs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Program, error) {
-			var p portal.Program
-			err := r.Scan(&p.ID, &p.Title, &p.Batch, &p.Year)
-			return p, err
-		}); err != nil {
-			return err
-		}
-		if programID == 0 {
-			if len(d.Programs) == 0 {
-				return nil // nothing to show yet
-			}
-			programID = d.Programs[0].ID
-		}
-		prog, err := loadProgram(ctx, tx, programID)
-		if err != nil {
-			return err
-		}
-		d.Program = prog.Program
-		if err := s.dashboardFocus(ctx, tx, actor, &d, focusID); err != nil {
-			return err
-		}
-		if d.Rules, err = loadRules(ctx, tx, programID); err != nil {
-			return err
-		}
-		return s.dashboardFigures(ctx, tx, &d)
-	})
-	return d, err
-}
-
-// dashboardFocus sets the focus and its trail: the organization asked for when the
-// actor may see every project under it, else the top she may look at.
-func (s *Store) dashboardFocus(ctx context.Context, tx pgx.Tx, actor *portal.Actor, d *Dashboard, focusID int64) error {
+		programID = d.Programs[0].ID
+	}
+	prog, err := s.programDetail(ctx, programID)
+	if err != nil {
+		return d, err
+	}
+	d.Program = prog.Program
+	// The focus: the organization asked for when the actor may see every project
+	// under it, else the top she may look at.
 	var tops []string
 	if portal.Can(actor, portal.ActViewProgram, d.Program.OwnerPath) {
 		tops = []string{d.Program.ScopePath}
@@ -435,38 +439,119 @@ func (s *Store) dashboardFocus(ctx context.Context, tx pgx.Tx, actor *portal.Act
 		tops = actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...)
 	}
 	if len(tops) == 0 {
-		return portal.NotFound()
+		return d, portal.NotFound()
 	}
-	var focus portal.Org
-	var err error
-	if focusID != 0 {
-		if focus, err = scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`, focusID)); err != nil {
-			return err
-		}
-	} else if focus, err = scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.path = $1`, tops[0])); err != nil {
-		return err
+	if d.DashFigures, err = s.dashFigures(ctx, d.Program, focusID, tops[0]); err != nil {
+		return d, err
 	}
 	top := ""
 	for _, t := range tops {
-		if portal.PathCovers(t, focus.Path) {
+		if portal.PathCovers(t, d.Focus.Path) {
 			top = t
 		}
 	}
 	if top == "" {
-		return portal.NotFound()
+		return d, portal.NotFound()
 	}
-	d.Focus = focus
-	rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = ANY (path_ids($1)) AND o.id <> $2
-		AND starts_with(o.path, $3) ORDER BY length(o.path)`, focus.Path, focus.ID, top)
-	if err != nil {
-		return err
+	for _, o := range d.Ancestors {
+		if portal.PathCovers(top, o.Path) {
+			d.Trail = append(d.Trail, o)
+		}
 	}
-	d.Trail, err = collectOrgs(rows, false)
-	return err
+	return d, nil
 }
 
-// dashboardFigures fills the dashboard of d.Program under d.Focus.
-func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
+// programDetail is loadProgram in a read transaction of its own, kept in memory.
+func (s *Store) programDetail(ctx context.Context, id int64) (portal.ProgramDetail, error) {
+	v, err := cached(s, s.cache.programs, progKey{program: id, what: "detail"}, func() (any, time.Time, error) {
+		var d portal.ProgramDetail
+		err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			d, err = loadProgram(ctx, tx, id)
+			return err
+		})
+		return d, time.Time{}, err
+	})
+	if err != nil {
+		return portal.ProgramDetail{}, err
+	}
+	return v.(portal.ProgramDetail), nil
+}
+
+// dashFigures returns the figures of prog under the organization focusID (the one
+// at path top when focusID is 0), today, from memory or read in one transaction.
+func (s *Store) dashFigures(ctx context.Context, prog portal.Program, focusID int64, top string) (*DashFigures, error) {
+	today := s.todayDay()
+	part := today.Format("2006-01-02") + "/" + strconv.FormatInt(focusID, 10)
+	if focusID == 0 {
+		part += "/" + top
+	}
+	v, err := cached(s, s.cache.programs, progKey{program: prog.ID, what: "dashboard", part: part}, func() (any, time.Time, error) {
+		f := &DashFigures{ByStatus: map[portal.ProjectStatus]int{}, Today: today, Memo: &Memo{}}
+		err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			if focusID != 0 {
+				f.Focus, err = scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = $1`, focusID))
+			} else {
+				f.Focus, err = scanOrg(tx.QueryRow(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.path = $1`, top))
+			}
+			if err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, `SELECT `+orgColumns+` FROM orgs o WHERE o.id = ANY (path_ids($1)) AND o.id <> $2
+				ORDER BY length(o.path)`, f.Focus.Path, f.Focus.ID)
+			if err != nil {
+				return err
+			}
+			if f.Ancestors, err = collectOrgs(rows, false); err != nil {
+				return err
+			}
+			if f.Rules, err = loadRules(ctx, tx, prog.ID); err != nil {
+				return err
+			}
+			return s.dashboardFigures(ctx, tx, prog, f)
+		})
+		return f, time.Time{}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*DashFigures), nil
+}
+
+// Memo keeps strings derived from a copy kept in memory, by key, made once each.
+// A nil Memo keeps nothing.
+type Memo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// Get returns the string kept under key, or makes it and keeps it.
+func (m *Memo) Get(key string, make func() (string, error)) (string, error) {
+	if m == nil {
+		return make()
+	}
+	m.mu.Lock()
+	v, ok := m.m[key]
+	m.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := make()
+	if err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]string{}
+	}
+	m.m[key] = v
+	return v, nil
+}
+
+// dashboardFigures fills d with the figures of prog under d.Focus.
+func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, prog portal.Program, d *DashFigures) error {
 	type light struct {
 		id, child          int64
 		status             portal.ProjectStatus
@@ -477,7 +562,7 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 	rows, err := tx.Query(ctx, `SELECT pr.id, coalesce(nullif(split_part(substr(pr.org_path, length($2) + 1), '/', 1), '')::bigint, 0),
 			pr.status, pr.starts_on, pr.ends_on, pr.grant_yuan * 100, pr.paid_cents, pr.spent_cents
 		FROM projects pr WHERE pr.program_id = $1 AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3`,
-		planned(d.Program.ID, path, path[:len(path)-1]+"0")...)
+		planned(prog.ID, path, path[:len(path)-1]+"0")...)
 	if err != nil {
 		return err
 	}
@@ -543,7 +628,7 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 	rows, err = tx.Query(ctx, `SELECT l.org_id, l.month, l.entries, l.verified, l.projects
 		FROM orgs o JOIN ledger_org_months l ON l.program_id = $1 AND l.org_id = o.id AND l.month BETWEEN $3 AND $4
 		WHERE o.id = $2 OR o.parent_id = $2`,
-		planned(d.Program.ID, d.Focus.ID, d.Months[0].First(), d.Months[len(d.Months)-1].First())...)
+		planned(prog.ID, d.Focus.ID, d.Months[0].First(), d.Months[len(d.Months)-1].First())...)
 	if err != nil {
 		return err
 	}
@@ -567,7 +652,7 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 		d.Activity[i].Entries, d.Activity[i].Verified = byOrg[d.Focus.ID][m].entries, byOrg[d.Focus.ID][m].verified
 	}
 	if d.Total <= HeatProjects {
-		if err := s.dashboardHeat(ctx, tx, d); err != nil {
+		if err := s.dashboardHeat(ctx, tx, prog, d); err != nil {
 			return err
 		}
 	} else {
@@ -600,15 +685,15 @@ func (s *Store) dashboardFigures(ctx context.Context, tx pgx.Tx, d *Dashboard) e
 			d.Groups = append(d.Groups, *groups[c.ID])
 		}
 	}
-	return s.dashboardOverdue(ctx, tx, d)
+	return s.dashboardOverdue(ctx, tx, prog, d)
 }
 
 // dashboardHeat fills the heat map with one line per project under the focus, its
 // months judged from the ledger's monthly rollup.
-func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
+func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, prog portal.Program, d *DashFigures) error {
 	path := d.Focus.Path
 	rows, err := tx.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE pr.program_id = $1
-		AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 ORDER BY pr.org_path, pr.id`, planned(d.Program.ID, path, path[:len(path)-1]+"0")...)
+		AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 ORDER BY pr.org_path, pr.id`, planned(prog.ID, path, path[:len(path)-1]+"0")...)
 	if err != nil {
 		return err
 	}
@@ -649,13 +734,13 @@ func (s *Store) dashboardHeat(ctx context.Context, tx pgx.Tx, d *Dashboard) erro
 // kept by a trigger), each one's open milestones read through
 // milestones_project_open_idx: walked by due date instead, the milestones of every
 // program come first.
-func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, d *Dashboard) error {
+func (s *Store) dashboardOverdue(ctx context.Context, tx pgx.Tx, prog portal.Program, d *DashFigures) error {
 	path := d.Focus.Path
 	rows, err := tx.Query(ctx, `WITH p AS MATERIALIZED (SELECT pr.id FROM projects pr WHERE pr.program_id = $1
 			AND pr.org_path ~>=~ $2 AND pr.org_path ~<~ $3 AND pr.status IN ('running', 'rectify') AND pr.next_due_on < $4)
 		SELECT `+milestoneColumns+` FROM p, LATERAL (SELECT * FROM milestones m WHERE m.project_id = p.id
 			AND m.status <> 'done' AND m.due_on < $4 OFFSET 0) m ORDER BY m.due_on, m.id`,
-		planned(d.Program.ID, path, path[:len(path)-1]+"0", d.Today)...)
+		planned(prog.ID, path, path[:len(path)-1]+"0", d.Today)...)
 	if err != nil {
 		return err
 	}

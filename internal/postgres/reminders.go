@@ -243,14 +243,8 @@ func verificationDigests(ctx context.Context, tx pgx.Tx, today time.Time) ([]rem
 // ReminderLoop runs the reminder job every interval until ctx ends; with several
 // instances only one runs each turn. Errors are logged, and the next turn tries again.
 func (s *Store) ReminderLoop(ctx context.Context, log *slog.Logger, every time.Duration) {
-	t := time.NewTimer(30 * time.Second) // let the instance finish starting
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	// The first turn waits half a minute, to let the instance finish starting.
+	repeat(ctx, 30*time.Second, every, func() {
 		run, err := s.RunReminders(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -258,6 +252,20 @@ func (s *Store) ReminderLoop(ctx context.Context, log *slog.Logger, every time.D
 		case run.Sent > 0:
 			log.Info("reminders sent", "messages", run.Sent, "mails_queued", run.Mailed)
 		}
+	})
+}
+
+// repeat calls fn after first, then every interval after fn returns, until ctx ends.
+func repeat(ctx context.Context, first, every time.Duration, fn func()) {
+	t := time.NewTimer(first)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fn()
 		t.Reset(every)
 	}
 }

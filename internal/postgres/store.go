@@ -30,6 +30,8 @@ type Store struct {
 	// people who gave an e-mail address; nil (no SMTP server configured) queues
 	// no mail.
 	Mail MailText
+	// cache holds the in-memory copies (cache.go), used while Listen runs.
+	cache *caches
 }
 
 // New returns a Store over pool, judging days in Asia/Shanghai (see Zone).
@@ -50,7 +52,7 @@ func New(pool *pgxpool.Pool) *Store {
 	if err != nil {
 		zone = time.FixedZone("CST", 8*3600)
 	}
-	return &Store{pool: pool, Now: time.Now, Zone: zone}
+	return &Store{pool: pool, Now: time.Now, Zone: zone, cache: newCaches()}
 }
 
 // Pool returns the underlying pool (for sessions and health checks).
@@ -59,9 +61,23 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
-// inTx runs fn in a read-write transaction, committing when fn returns nil.
+// inTx runs fn in a read-write transaction, committing when fn returns nil. While
+// the in-memory copies are in use it returns only once this instance has forgotten
+// every copy the transaction made wrong (see caches.expect).
 func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return mapErr(fn(tx)) })
+	if !s.cache.live.Load() {
+		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return mapErr(fn(tx)) })
+	}
+	mark, done := s.cache.expect()
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return mapErr(err)
+		}
+		_, err := tx.Exec(ctx, `SELECT pg_notify('`+cacheChannel+`', $1)`, "w:"+mark)
+		return err
+	})
+	s.cache.await(mark, done, err == nil)
+	return err
 }
 
 // inReadTx runs fn in a read-only transaction that sees one snapshot.

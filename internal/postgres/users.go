@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -86,9 +87,29 @@ func (s *Store) RecordSignOut(ctx context.Context, actor *portal.Actor) error {
 
 // LoadActor returns the signed-in person with every grant on an active org, and the
 // account's session epoch. A disabled or missing account is not found. It runs on
-// every signed-in request: its two statements go in one batch (one round trip).
+// every signed-in request: it answers from memory while the listener runs (an
+// account's or grant's change, or any organization's, is announced by a trigger),
+// else its two statements go in one batch (one round trip).
 func (s *Store) LoadActor(ctx context.Context, userID int64) (*portal.Actor, int, error) {
-	a := &portal.Actor{UserID: userID}
+	rec, err := cached(s, s.cache.actors, userID, func() (actorRecord, time.Time, error) {
+		a, epoch, err := s.loadActor(ctx, userID)
+		return actorRecord{a, epoch}, time.Time{}, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	a := rec.actor // a copy: callers set Remote; the grants are only read
+	return &a, rec.epoch, nil
+}
+
+// actorRecord is LoadActor's answer as kept in memory.
+type actorRecord struct {
+	actor portal.Actor
+	epoch int
+}
+
+func (s *Store) loadActor(ctx context.Context, userID int64) (portal.Actor, int, error) {
+	a := portal.Actor{UserID: userID}
 	var epoch int
 	b := &pgx.Batch{}
 	b.Queue(`SELECT u.username, u.display_name, u.lang, h.path, u.session_epoch, u.must_change_password`+userFrom+`
@@ -103,7 +124,7 @@ func (s *Store) LoadActor(ctx context.Context, userID int64) (*portal.Actor, int
 			return err
 		})
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, 0, mapErr(err)
+		return a, 0, mapErr(err)
 	}
 	return a, epoch, nil
 }

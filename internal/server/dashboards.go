@@ -3,7 +3,9 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/campusorg/portal/internal/i18n"
 	"github.com/campusorg/portal/internal/portal"
 	"github.com/campusorg/portal/web"
 )
@@ -33,6 +35,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	v := web.ProjDashboardView{D: d}
 	for _, p := range d.Programs {
 		v.Programs = append(v.Programs, web.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.Title + " " + p.Batch + " " + strconv.Itoa(p.Year)})
+	}
+	if len(d.Programs) > 0 {
+		// The figures' part is rendered once per copy of the figures and language.
+		v.Figures, err = d.Memo.Get(string(i18n.FromContext(r.Context())), func() (string, error) {
+			var b strings.Builder
+			err := web.DashboardFigures(v).Render(r.Context(), &b)
+			return b.String(), err
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return s.page(w, r, web.ProjDashboardPage(s.chrome(r, "nav.dashboard", "dashboard.title"), v))
 }

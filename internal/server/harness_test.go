@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/campusorg/portal/internal/demo"
 	"github.com/campusorg/portal/internal/pgtest"
@@ -36,6 +37,7 @@ func newTestApp(t testing.TB) *testApp {
 	if seeded, err := store.SeedDemo(ctx); err != nil || !seeded {
 		t.Fatalf("seed: %v (seeded %v)", err, seeded)
 	}
+	listen(t, store)
 	s := New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
 	h := s.Handler()
 	srv := httptest.NewServer(h)
@@ -66,6 +68,21 @@ func newTestApp(t testing.TB) *testApp {
 		app.users[name] = id
 	}
 	return app
+}
+
+// listen runs the store's cache listener for the test, as a serving instance does,
+// and waits until the in-memory copies are in use.
+func listen(t testing.TB, store *postgres.Store) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { store.Listen(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	wctx, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	if err := store.AwaitCache(wctx); err != nil {
+		t.Fatalf("the cache listener did not connect: %v", err)
+	}
 }
 
 // client is a browser-like HTTP client: it keeps cookies, does not follow redirects,

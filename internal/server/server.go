@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/campusorg/portal/internal/i18n"
@@ -91,7 +90,7 @@ func New(store *postgres.Store, log *slog.Logger, opt Options) *Server {
 		opt.UploadWait = DefaultOptions.UploadWait
 	}
 	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(store.Pool(), 30*time.Minute)
+	sm.Store = store.Sessions()
 	sm.Codec = sessionCodec{}
 	sm.Lifetime = opt.SessionLifetime
 	// No scs IdleTimeout: it would write the session on every request. Idle expiry is
