@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,8 +29,9 @@ import (
 
 // TestProfileRequest is a tool, not a check: with PORTAL_PROFILE_URL set to a
 // seeded bench database, it signs in as PORTAL_PROFILE_USER (default
-// bench.manager), sends GET PORTAL_PROFILE_PATH (default /) 200 times through the
-// handler in this process, one at a time, and prints the time per request and
+// bench.manager), sends GET PORTAL_PROFILE_PATH (default /) PORTAL_PROFILE_N times (default 200) through the
+// handler in this process, one at a time (the first answer saved to
+// PORTAL_PROFILE_SAVE when set), and prints the time per request and
 // each statement's average time and count per request. Run it with -cpuprofile
 // to see where the server's own time goes.
 func TestProfileRequest(t *testing.T) {
@@ -80,7 +82,10 @@ func TestProfileRequest(t *testing.T) {
 	if cookie == "" {
 		t.Fatalf("sign in as %s: %d", user, w.Code)
 	}
-	const n = 200
+	n := 200
+	if v, err := strconv.Atoi(os.Getenv("PORTAL_PROFILE_N")); err == nil && v > 0 {
+		n = v
+	}
 	tr.reset()
 	start := time.Now()
 	size := 0
@@ -93,15 +98,20 @@ func TestProfileRequest(t *testing.T) {
 			t.Fatalf("GET %s: %d", path, w.Code)
 		}
 		size = w.Body.Len()
+		if out := os.Getenv("PORTAL_PROFILE_SAVE"); out != "" && i == 0 {
+			if err := os.WriteFile(out, w.Body.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	t.Logf("GET %s as %s: %.2f ms per request, %d bytes", path, user, float64(time.Since(start).Microseconds())/1000/n, size)
+	t.Logf("GET %s as %s: %.2f ms per request, %d bytes", path, user, float64(time.Since(start).Microseconds())/1000/float64(n), size)
 	var sqls []string
 	for s := range tr.sum {
 		sqls = append(sqls, s)
 	}
 	sort.Slice(sqls, func(i, j int) bool { return tr.sum[sqls[i]] > tr.sum[sqls[j]] })
 	for _, s := range sqls {
-		t.Logf("%7.0f µs × %5.2f  %s", float64(tr.sum[s].Microseconds())/float64(tr.n[s]), float64(tr.n[s])/n, s)
+		t.Logf("%7.0f µs × %5.2f  %s", float64(tr.sum[s].Microseconds())/float64(tr.n[s]), float64(tr.n[s])/float64(n), s)
 	}
 }
 

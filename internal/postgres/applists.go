@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,8 +85,8 @@ type AppList struct {
 // ProgramApplications lists the applications to a program that the actor may
 // view as its manager or viewer, drafts excluded (they are the secretary's own).
 // Pages run by id (keyset), so that a late page costs what the first does; the
-// counts by track and by college come from the application_counts rollup, except
-// for a search or a theme filter, which count the matching rows.
+// counts by track and by college come from the application_org_counts rollup,
+// except for a search or a theme filter, which count the matching rows.
 func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppList, error) {
 	var out AppList
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
@@ -96,7 +97,12 @@ func (s *Store) ProgramApplications(ctx context.Context, actor *portal.Actor, pr
 		if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
 			return portal.NotFound()
 		}
-		out, err = programApplications(ctx, tx, d, f)
+		q := newAppQuery(d, f)
+		if out.Page, err = q.rows(ctx, tx); err != nil {
+			return err
+		}
+		out.ByTrack, out.ByCollege, err = q.counts(ctx, tx)
+		out.Total = total(out.ByTrack)
 		return err
 	})
 	return out, err
@@ -110,158 +116,254 @@ type AppsPage struct {
 	Colleges []portal.Org // the organizations under the scope (and the one filtered on), id and name only, for the filter
 }
 
+// appsFacets are the parts of the list page besides its rows.
+type appsFacets struct {
+	byTrack, byCollege []AppCount
+	missing, colleges  []portal.Org
+}
+
 // ProgramAppsPage returns a program's application list page (ProgramApplications,
-// MissingApplicants, the filter's organizations and the program) to its managers and viewers,
-// in one transaction that reads the program once.
+// MissingApplicants, the filter's organizations and the program) to its managers
+// and viewers. The page of rows is read each time, in one statement. The rest
+// (the program, and the counts, who has not applied and the filter's
+// organizations, for filters the rollup counts) is kept in memory until something
+// of the program changes (cache.go): the parts may come from different moments,
+// each consistent in itself. A search or a theme filter counts the matching rows,
+// all in one transaction.
 func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppsPage, error) {
 	var out AppsPage
-	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+	var err error
+	if out.Program, err = s.programDetail(ctx, programID); err != nil {
+		return out, err
+	}
+	if !portal.Can(actor, portal.ActViewProgram, out.Program.OwnerPath) {
+		return out, portal.NotFound()
+	}
+	q := newAppQuery(out.Program, f)
+	facets := func(tx pgx.Tx) (appsFacets, error) {
+		var fc appsFacets
 		var err error
-		if out.Program, err = loadProgram(ctx, tx, programID); err != nil {
-			return err
+		if fc.byTrack, fc.byCollege, err = q.counts(ctx, tx); err != nil {
+			return fc, err
 		}
-		if !portal.Can(actor, portal.ActViewProgram, out.Program.OwnerPath) {
-			return portal.NotFound()
-		}
-		if out.AppList, err = programApplications(ctx, tx, out.Program, f); err != nil {
-			return err
-		}
-		if out.Missing, err = missingApplicants(ctx, tx, out.Program); err != nil {
-			return err
+		if fc.missing, err = missingApplicants(ctx, tx, out.Program); err != nil {
+			return fc, err
 		}
 		// The filter offers the organizations under the scope (and keeps the one
 		// chosen when it lies deeper).
 		rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.active AND (o.parent_id = $1 OR o.id = $2)
 			ORDER BY o.parent_id <> $1, o.name, o.id`, out.Program.ScopeOrgID, f.CollegeID)
 		if err != nil {
-			return err
+			return fc, err
 		}
-		out.Colleges, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Org, error) {
+		fc.colleges, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Org, error) {
 			var o portal.Org
 			err := r.Scan(&o.ID, &o.Name)
 			return o, err
 		})
-		return err
-	})
-	return out, err
+		return fc, err
+	}
+	var fc appsFacets
+	if q.live() {
+		err = s.inReadTx(ctx, func(tx pgx.Tx) error {
+			if out.Page, err = q.rows(ctx, tx); err != nil {
+				return err
+			}
+			fc, err = facets(tx)
+			return err
+		})
+	} else {
+		if out.Page, err = q.rows(ctx, s.pool); err != nil {
+			return out, mapErr(err)
+		}
+		var v any
+		key := progKey{program: programID, what: "application list", part: fmt.Sprint(f.TrackID, "/", f.Status, "/", f.CollegeID)}
+		v, err = cached(s, s.cache.programs, key, func() (any, time.Time, error) {
+			var fc appsFacets
+			err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+				var err error
+				fc, err = facets(tx)
+				return err
+			})
+			return fc, time.Time{}, err
+		})
+		if err == nil {
+			fc = v.(appsFacets)
+		}
+	}
+	if err != nil {
+		return out, err
+	}
+	out.ByTrack, out.ByCollege, out.Missing, out.Colleges = fc.byTrack, fc.byCollege, fc.missing, fc.colleges
+	out.Total = total(out.ByTrack)
+	return out, nil
 }
 
-// programApplications is ProgramApplications in tx, the permission checked.
-func programApplications(ctx context.Context, tx pgx.Tx, d portal.ProgramDetail, f AppFilter) (AppList, error) {
-	programID := d.ID
-	var out AppList
-	err := func() error {
-		// Only the filters given become conditions, so that each combination gets
-		// the plan (and the index) that suits it.
-		args := []any{programID}
-		arg := func(v any) string {
-			args = append(args, v)
-			return fmt.Sprintf("$%d", len(args))
-		}
-		where := ` WHERE a.program_id = $1 AND a.status <> 'draft'`
-		if f.TrackID != 0 {
-			where += ` AND a.track_id = ` + arg(f.TrackID)
-		}
-		if f.ThemeID != 0 {
-			where += ` AND a.theme_id = ` + arg(f.ThemeID)
-		}
-		if f.Status != "" {
-			where += ` AND a.status = ` + arg(string(f.Status))
-		}
-		if f.CollegeID != 0 {
-			where += ` AND a.org_path ~>=~ (SELECT path FROM orgs WHERE id = ` + arg(f.CollegeID) + `)
-				AND a.org_path ~<~ (SELECT left(path, -1) || '0' FROM orgs WHERE id = ` + arg(f.CollegeID) + `)`
-		}
-		if f.Query != "" {
-			q := arg(escapeLike(f.Query))
-			where += ` AND (a.title ILIKE '%' || ` + q + ` || '%' OR ao.name ILIKE '%' || ` + q + ` || '%' OR a.leader_name ILIKE '%' || ` + q + ` || '%')`
-		}
-		filterArgs := len(args)
-		limit, columns := clampLimit(f.Limit), appListColumns
-		if f.Limit < 0 {
-			limit, columns = 100000, appColumns
-		}
-		rows, err := tx.Query(ctx, `SELECT `+columns+appFrom+where+` AND a.id > `+arg(f.After)+` ORDER BY a.id LIMIT `+arg(limit+1),
-			args...)
+func total(counts []AppCount) (n int) {
+	for _, c := range counts {
+		n += c.N
+	}
+	return n
+}
+
+// querier is what a transaction and the pool share: a statement that returns rows.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// appQuery is a program's application list under a filter: its conditions, built
+// once for the rows and the counts. Only the filters given become conditions, so
+// that each combination gets the plan (and the index) that suits it.
+type appQuery struct {
+	d     portal.ProgramDetail
+	f     AppFilter
+	where string
+	args  []any
+}
+
+func newAppQuery(d portal.ProgramDetail, f AppFilter) *appQuery {
+	q := &appQuery{d: d, f: f, args: []any{d.ID}, where: ` WHERE a.program_id = $1 AND a.status <> 'draft'`}
+	if f.TrackID != 0 {
+		q.where += ` AND a.track_id = ` + q.arg(f.TrackID)
+	}
+	if f.ThemeID != 0 {
+		q.where += ` AND a.theme_id = ` + q.arg(f.ThemeID)
+	}
+	if f.Status != "" {
+		q.where += ` AND a.status = ` + q.arg(string(f.Status))
+	}
+	if f.CollegeID != 0 {
+		q.where += ` AND a.org_path ~>=~ (SELECT path FROM orgs WHERE id = ` + q.arg(f.CollegeID) + `)
+			AND a.org_path ~<~ (SELECT left(path, -1) || '0' FROM orgs WHERE id = ` + q.arg(f.CollegeID) + `)`
+	}
+	if f.Query != "" {
+		p := q.arg(escapeLike(f.Query))
+		q.where += ` AND (a.title ILIKE '%' || ` + p + ` || '%' OR ao.name ILIKE '%' || ` + p + ` || '%' OR a.leader_name ILIKE '%' || ` + p + ` || '%')`
+	}
+	return q
+}
+
+func (q *appQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+// live reports whether the counts are of the matching rows (a search, a theme)
+// rather than from the rollup.
+func (q *appQuery) live() bool { return q.f.Query != "" || q.f.ThemeID != 0 }
+
+// appListRow is what a page of the list shows of an application; the track's and
+// theme's names and the program's are the program's own (ProgramDetail).
+const appListRow = `a.id, a.track_id, coalesce(a.theme_id, 0), a.org_id, a.org_path, ao.name, ao.kind, a.status, a.title,
+	a.budget_cents, a.leader_name, a.version, a.created_at, a.updated_at, a.submitted_at, coalesce(col.name, '')
+	FROM applications a JOIN orgs ao ON ao.id = a.org_id
+	LEFT JOIN LATERAL (SELECT c.name FROM orgs c WHERE c.id = ANY (path_ids(a.org_path)) AND c.kind = 'college' LIMIT 1) col ON true`
+
+// rows reads the page after the filter's cursor: a page of 50 without the forms,
+// or (Limit -1) every row with its form, for the exports.
+func (q *appQuery) rows(ctx context.Context, db querier) (Page[portal.Application], error) {
+	var out Page[portal.Application]
+	args := append([]any(nil), q.args...)
+	n := len(args)
+	limit := clampLimit(q.f.Limit)
+	page := ` AND a.id > $` + strconv.Itoa(n+1) + ` ORDER BY a.id LIMIT $` + strconv.Itoa(n+2)
+	var items []portal.Application
+	if q.f.Limit < 0 {
+		limit = 100000
+		rows, err := db.Query(ctx, `SELECT `+appColumns+appFrom+q.where+page, append(args, q.f.After, limit+1)...)
 		if err != nil {
-			return err
+			return out, err
 		}
-		items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Application, error) { return scanApp(r) })
+		if items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Application, error) { return scanApp(r) }); err != nil {
+			return out, err
+		}
+	} else {
+		tracks, themes := map[int64]string{}, map[int64]string{}
+		for _, t := range q.d.Tracks {
+			tracks[t.ID] = t.Name
+		}
+		for _, t := range q.d.Themes {
+			themes[t.ID] = t.Name
+		}
+		rows, err := db.Query(ctx, `SELECT `+appListRow+q.where+page, append(args, q.f.After, limit+1)...)
 		if err != nil {
-			return err
+			return out, err
 		}
-		if len(items) > limit {
-			items = items[:limit]
-			out.Next = items[limit-1].ID
+		if items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Application, error) {
+			a := portal.Application{ProgramID: q.d.ID, ProgramTitle: q.d.Title, OwnerPath: q.d.OwnerPath}
+			var submitted *time.Time
+			err := r.Scan(&a.ID, &a.TrackID, &a.ThemeID, &a.OrgID, &a.OrgPath, &a.OrgName, &a.OrgKind, &a.Status, &a.Title,
+				&a.BudgetCents, &a.LeaderName, &a.Version, &a.CreatedAt, &a.UpdatedAt, &submitted, &a.CollegeName)
+			if submitted != nil {
+				a.SubmittedAt = *submitted
+			}
+			a.TrackName, a.ThemeName = tracks[a.TrackID], themes[a.ThemeID]
+			return a, err
+		}); err != nil {
+			return out, err
 		}
-		out.Items = items
-		count := func(sql string, args ...any) ([]AppCount, error) {
-			rows, err := tx.Query(ctx, sql, args...)
-			if err != nil {
-				return nil, err
-			}
-			return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AppCount, error) {
-				var c AppCount
-				err := r.Scan(&c.ID, &c.Label, &c.N)
-				return c, err
-			})
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		out.Next = items[limit-1].ID
+	}
+	out.Items = items
+	return out, nil
+}
+
+// counts returns the filter's counts by track and by the organizations under the
+// one looked at (the filter's, or the program's scope): from the rollup per
+// organization, a few rows each, or for a search or a theme over the matching rows.
+func (q *appQuery) counts(ctx context.Context, db querier) (byTrack, byOrg []AppCount, err error) {
+	count := func(sql string, args ...any) ([]AppCount, error) {
+		rows, err := db.Query(ctx, sql, args...)
+		if err != nil {
+			return nil, err
 		}
-		if f.Query == "" && f.ThemeID == 0 {
-			// From the rollup per organization: the counts of the organization
-			// looked at (the filter's, or the program's scope) by track, and of its
-			// children (schools of a province's call, colleges of a school's), a
-			// few rows each. As above, only the filters given become conditions;
-			// the children's counts are planned for their arguments (a generic plan
-			// reads the program's every row).
-			focus := d.ScopeOrgID
-			if f.CollegeID != 0 {
-				focus = f.CollegeID
-			}
-			args := []any{programID, focus}
-			rwhere := ` AND c.status <> 'draft'`
-			if f.TrackID != 0 {
-				args = append(args, f.TrackID)
-				rwhere += fmt.Sprintf(` AND c.track_id = $%d`, len(args))
-			}
-			if f.Status != "" {
-				args = append(args, string(f.Status))
-				rwhere += fmt.Sprintf(` AND c.status = $%d`, len(args))
-			}
-			if out.ByTrack, err = count(`SELECT t.id, t.name, x.n FROM (SELECT c.track_id, sum(c.n) AS n FROM application_org_counts c
-				WHERE c.program_id = $1 AND c.org_id = $2`+rwhere+` GROUP BY c.track_id HAVING sum(c.n) > 0) x
-				JOIN tracks t ON t.id = x.track_id ORDER BY t.position, t.id`, args...); err != nil {
-				return err
-			}
-			if out.ByCollege, err = count(`SELECT o.id, o.name, sum(c.n) FROM orgs o
-				JOIN application_org_counts c ON c.program_id = $1 AND c.org_id = o.id`+rwhere+`
-				WHERE o.parent_id = $2 GROUP BY o.id, o.name HAVING sum(c.n) > 0 ORDER BY o.name, o.id`, planned(args...)...); err != nil {
-				return err
-			}
-		} else {
-			fargs := args[:filterArgs]
-			if out.ByTrack, err = count(`SELECT t.id, t.name, count(*) FROM applications a JOIN orgs ao ON ao.id = a.org_id
-				JOIN tracks t ON t.id = a.track_id`+where+` GROUP BY t.id, t.name, t.position ORDER BY t.position, t.id`, fargs...); err != nil {
-				return err
-			}
-			// The matching applications by the organization under the one looked at.
-			focus := d.ScopeOrgID
-			if f.CollegeID != 0 {
-				focus = f.CollegeID
-			}
-			fargs = append(fargs[:len(fargs):len(fargs)], focus)
-			if out.ByCollege, err = count(`SELECT c.id, c.name, count(*) FROM applications a
-				JOIN orgs ao ON ao.id = a.org_id
-				JOIN orgs c ON c.id = ANY (path_ids(a.org_path)) AND c.parent_id = $`+fmt.Sprint(len(fargs))+where+`
-				GROUP BY c.id, c.name ORDER BY c.name, c.id`, fargs...); err != nil {
-				return err
-			}
+		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AppCount, error) {
+			var c AppCount
+			err := r.Scan(&c.ID, &c.Label, &c.N)
+			return c, err
+		})
+	}
+	focus := q.d.ScopeOrgID
+	if q.f.CollegeID != 0 {
+		focus = q.f.CollegeID
+	}
+	if q.live() {
+		if byTrack, err = count(`SELECT t.id, t.name, count(*) FROM applications a JOIN orgs ao ON ao.id = a.org_id
+			JOIN tracks t ON t.id = a.track_id`+q.where+` GROUP BY t.id, t.name, t.position ORDER BY t.position, t.id`, q.args...); err != nil {
+			return nil, nil, err
 		}
-		for _, c := range out.ByTrack {
-			out.Total += c.N
-		}
-		return nil
-	}()
-	return out, err
+		args := append(q.args[:len(q.args):len(q.args)], focus)
+		byOrg, err = count(`SELECT c.id, c.name, count(*) FROM applications a
+			JOIN orgs ao ON ao.id = a.org_id
+			JOIN orgs c ON c.id = ANY (path_ids(a.org_path)) AND c.parent_id = $`+strconv.Itoa(len(args))+q.where+`
+			GROUP BY c.id, c.name ORDER BY c.name, c.id`, args...)
+		return byTrack, byOrg, err
+	}
+	// As above, only the filters given become conditions; the children's counts
+	// are planned for their arguments (a generic plan reads the program's every
+	// row).
+	args := []any{q.d.ID, focus}
+	rwhere := ` AND c.status <> 'draft'`
+	if q.f.TrackID != 0 {
+		args = append(args, q.f.TrackID)
+		rwhere += fmt.Sprintf(` AND c.track_id = $%d`, len(args))
+	}
+	if q.f.Status != "" {
+		args = append(args, string(q.f.Status))
+		rwhere += fmt.Sprintf(` AND c.status = $%d`, len(args))
+	}
+	if byTrack, err = count(`SELECT t.id, t.name, x.n FROM (SELECT c.track_id, sum(c.n) AS n FROM application_org_counts c
+		WHERE c.program_id = $1 AND c.org_id = $2`+rwhere+` GROUP BY c.track_id HAVING sum(c.n) > 0) x
+		JOIN tracks t ON t.id = x.track_id ORDER BY t.position, t.id`, args...); err != nil {
+		return nil, nil, err
+	}
+	byOrg, err = count(`SELECT o.id, o.name, sum(c.n) FROM orgs o
+		JOIN application_org_counts c ON c.program_id = $1 AND c.org_id = o.id`+rwhere+`
+		WHERE o.parent_id = $2 GROUP BY o.id, o.name HAVING sum(c.n) > 0 ORDER BY o.name, o.id`, planned(args...)...)
+	return byTrack, byOrg, err
 }
 
 // MissingApplicants returns the organizations of the program's expected kinds within

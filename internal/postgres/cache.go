@@ -40,7 +40,9 @@ type caches struct {
 }
 
 // progKey names a copy of something of one program: what (a word of the method
-// that keeps it) and, where it varies, a part (an organization, a filter).
+// that keeps it) and, where it varies, a part (an organization, a filter). Program
+// 0 holds what spans programs (a choice of programs): a change of any program
+// forgets it too.
 type progKey struct {
 	program int64
 	what    string
@@ -53,7 +55,7 @@ func newCaches() *caches {
 		waiting:  map[string]chan struct{}{},
 		sessions: newCache[string, sessionRecord](100_000, 30*time.Minute),
 		actors:   newCache[int64, actorRecord](50_000, 30*time.Minute),
-		programs: newCache[progKey, any](5_000, 10*time.Minute),
+		programs: newCache[progKey, any](1_000, 10*time.Minute), // a province dashboard with its pages is ≈ 0.3 MB
 	}
 }
 
@@ -73,7 +75,7 @@ func (c *caches) forget(payload string) {
 		}
 	case "p":
 		if id, err := strconv.ParseInt(key, 10, 64); err == nil {
-			c.programs.dropWhere(func(k progKey) bool { return k.program == id })
+			c.programs.dropWhere(func(k progKey) bool { return k.program == id || k.program == 0 })
 		} else {
 			c.programs.clear()
 		}

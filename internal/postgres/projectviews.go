@@ -387,35 +387,13 @@ const (
 // default the program's applicant scope, or the actor's own subtree for those who
 // see projects but not the program). Its figures come from the projects' rows and
 // the ledger's rollups (ledger_months, ledger_org_months), never from the ledger,
-// and are kept in memory per program, focus and day (see DashFigures). The choice
-// of programs is read each time, so the page is not one snapshot: each part is
-// consistent in itself.
+// and are kept in memory per program, focus and day (see DashFigures), as is the
+// choice of programs per scope (dashboardChoice). The parts may come from copies
+// made at different moments: each is consistent in itself.
 func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, focusID int64) (Dashboard, error) {
 	var d Dashboard
-	// The programs the actor views (their owner in her scope) that have projects
-	// (programs.has_projects), and those with projects in her own subtree: newest
-	// first.
-	var args []any
-	var either []string
-	if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...); len(paths) > 0 {
-		either = append(either, `EXISTS (SELECT 1 FROM orgs vpo WHERE vpo.id = pg.owner_org_id AND `+inScope("vpo.path", paths, &args)+`)`)
-	}
-	if paths := actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...); len(paths) > 0 {
-		either = append(either, `EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+inScope("pr.org_path", paths, &args)+`)`)
-	}
-	if len(either) == 0 {
-		either = []string{"false"}
-	}
-	rows, err := s.pool.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg WHERE (`+strings.Join(either, `) OR (`)+`)
-		AND pg.has_projects ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
-	if err != nil {
-		return d, err
-	}
-	if d.Programs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Program, error) {
-		var p portal.Program
-		err := r.Scan(&p.ID, &p.Title, &p.Batch, &p.Year)
-		return p, err
-	}); err != nil {
+	var err error
+	if d.Programs, err = s.dashboardChoice(ctx, actor); err != nil {
 		return d, err
 	}
 	if programID == 0 {
@@ -459,6 +437,43 @@ func (s *Store) Dashboard(ctx context.Context, actor *portal.Actor, programID, f
 		}
 	}
 	return d, nil
+}
+
+// dashboardChoice returns the programs the actor views (their owner in her scope)
+// that have projects (programs.has_projects), and those with projects in her own
+// subtree, newest first; kept in memory per scope until any program changes.
+func (s *Store) dashboardChoice(ctx context.Context, actor *portal.Actor) ([]portal.Program, error) {
+	programScope := actor.RoleScope(portal.RolesFor(portal.ActViewProgram)...)
+	projectScope := actor.RoleScope(portal.RolesFor(portal.ActViewProjects)...)
+	key := progKey{what: "dashboard choice", part: strings.Join(programScope, ",") + "|" + strings.Join(projectScope, ",")}
+	v, err := cached(s, s.cache.programs, key, func() (any, time.Time, error) {
+		var args []any
+		var either []string
+		if len(programScope) > 0 {
+			either = append(either, `EXISTS (SELECT 1 FROM orgs vpo WHERE vpo.id = pg.owner_org_id AND `+inScope("vpo.path", programScope, &args)+`)`)
+		}
+		if len(projectScope) > 0 {
+			either = append(either, `EXISTS (SELECT 1 FROM projects pr WHERE pr.program_id = pg.id AND `+inScope("pr.org_path", projectScope, &args)+`)`)
+		}
+		if len(either) == 0 {
+			return []portal.Program(nil), time.Time{}, nil
+		}
+		rows, err := s.pool.Query(ctx, `SELECT pg.id, pg.title, pg.batch, pg.year FROM programs pg WHERE (`+strings.Join(either, `) OR (`)+`)
+			AND pg.has_projects ORDER BY pg.year DESC, pg.id DESC LIMIT `+strconv.Itoa(DashboardPrograms), planned(args...)...)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		programs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Program, error) {
+			var p portal.Program
+			err := r.Scan(&p.ID, &p.Title, &p.Batch, &p.Year)
+			return p, err
+		})
+		return programs, time.Time{}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]portal.Program), nil
 }
 
 // programDetail is loadProgram in a read transaction of its own, kept in memory.
