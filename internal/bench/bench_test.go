@@ -38,12 +38,9 @@ func TestSmoke(t *testing.T) {
 	t.Cleanup(pool.Close)
 	// The store as a serving instance runs it: with its cache listener.
 	st := postgres.New(pool)
-	lctx, stop := context.WithCancel(ctx)
+	stop, err := st.ListenReady(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), 30*time.Second)
 	t.Cleanup(stop)
-	st.Start(lctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := st.AwaitCache(wctx); err != nil {
+	if err != nil {
 		t.Fatalf("the cache listener did not connect: %v", err)
 	}
 	srv := server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Options{Bench: true})

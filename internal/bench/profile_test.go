@@ -60,10 +60,9 @@ func TestProfileRequest(t *testing.T) {
 	defer pool.Close()
 	st := postgres.New(pool)
 	if os.Getenv("PORTAL_PROFILE_NOCACHE") == "" { // as a serving instance runs
-		lctx, stop := context.WithCancel(ctx)
+		stop, err := st.ListenReady(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), 30*time.Second)
 		defer stop()
-		go st.Listen(lctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err := st.AwaitCache(ctx); err != nil {
+		if err != nil {
 			t.Fatal(err)
 		}
 	}

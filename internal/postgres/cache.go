@@ -204,6 +204,20 @@ func (s *Store) listenOnce(ctx context.Context) error {
 	}
 }
 
+// ListenReady runs Listen in its own goroutine and waits until it is connected,
+// for at most within. The returned stop ends the listener and waits for it; call it
+// even when err is not nil. For tests and tools that need the copies in use from
+// their first request (a serving instance calls Start and does not wait).
+func (s *Store) ListenReady(ctx context.Context, log *slog.Logger, within time.Duration) (stop func(), err error) {
+	lctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { s.Listen(lctx, log); close(done) }()
+	stop = func() { cancel(); <-done }
+	wctx, cancelWait := context.WithTimeout(lctx, within)
+	defer cancelWait()
+	return stop, s.AwaitCache(wctx)
+}
+
 // AwaitCache waits until the listener is connected (the copies in use) or ctx ends.
 func (s *Store) AwaitCache(ctx context.Context) error {
 	for !s.cache.live.Load() {

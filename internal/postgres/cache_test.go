@@ -65,14 +65,9 @@ func TestCacheKeepsOnlyWhatNoChangeOvertook(t *testing.T) {
 // the returned function stops it.
 func listenFor(t *testing.T, s *Store) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { s.Listen(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
-	stop = func() { cancel(); <-done }
+	stop, err := s.ListenReady(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), 30*time.Second)
 	t.Cleanup(stop)
-	wctx, cancelWait := context.WithTimeout(ctx, 30*time.Second)
-	defer cancelWait()
-	if err := s.AwaitCache(wctx); err != nil {
+	if err != nil {
 		t.Fatalf("the cache listener did not connect: %v", err)
 	}
 	return stop

@@ -74,13 +74,9 @@ func newTestApp(t testing.TB) *testApp {
 // and waits until the in-memory copies are in use.
 func listen(t testing.TB, store *postgres.Store) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { store.Listen(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	wctx, stop := context.WithTimeout(ctx, 30*time.Second)
-	defer stop()
-	if err := store.AwaitCache(wctx); err != nil {
+	stop, err := store.ListenReady(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), 30*time.Second)
+	t.Cleanup(stop)
+	if err != nil {
 		t.Fatalf("the cache listener did not connect: %v", err)
 	}
 }
