@@ -81,7 +81,8 @@ type ProgramAppsView struct {
 	Program   portal.ProgramDetail
 	Items     []portal.Application
 	Next      int64
-	Query     url.Values
+	After     int64      // the cursor of this page; 0 on the first
+	Query     url.Values // the filter, without the cursor
 	ByTrack   []CountRow
 	ByCollege []CountRow
 	Total     int

@@ -156,6 +156,20 @@ func pageURL(base string, q url.Values, kv ...string) string {
 	return base + "?" + v.Encode()
 }
 
+// withCursor returns q with the cursor name set to at, or q itself when at is 0.
+func withCursor(q url.Values, name string, at int64) url.Values {
+	if at == 0 {
+		return q
+	}
+	v := url.Values{name: {strconv.FormatInt(at, 10)}}
+	for k, vs := range q {
+		if k != name {
+			v[k] = vs
+		}
+	}
+	return v
+}
+
 func dateStr(ctx context.Context, t time.Time) string { return i18n.Date(lang(ctx), t) }
 
 func dateTimeStr(ctx context.Context, t time.Time) string { return i18n.DateTime(lang(ctx), t) }

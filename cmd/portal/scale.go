@@ -114,6 +114,11 @@ func benchCommand(ctx context.Context, cfg config.Config, log *slog.Logger, args
 		}
 		return benchServe(ctx, cfg, log, *serve, target)
 	}
+	// A data set generated before the latest migrations is brought up to them, as
+	// serve does with its database.
+	if err := postgres.Migrate(ctx, target); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

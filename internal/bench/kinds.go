@@ -69,6 +69,16 @@ var kinds = []kind{
 		make: func(f *fixture, ctx context.Context) (maker, string, error) {
 			return f.get(scale.BenchManager, fmt.Sprintf("/programs/%d/applications?track=%d&after=%d", f.program, f.track, f.after)), "", nil
 		}},
+	{Key: "list-pages", Label: "Application list, filtered by track, every page in turn (few kept in memory)", Account: scale.BenchManager, Expect: 200,
+		make: func(f *fixture, ctx context.Context) (maker, string, error) {
+			var next atomic.Int64
+			return func(ctx context.Context) (*http.Request, func(int), error) {
+				after := f.cursors[int(next.Add(1)-1)%len(f.cursors)]
+				req, err := f.request(ctx, scale.BenchManager, http.MethodGet,
+					fmt.Sprintf("/programs/%d/applications?track=%d&after=%d", f.program, f.track, after), nil, "")
+				return req, noop, err
+			}, "", nil
+		}},
 	{Key: "project", Label: "Project page with its ledger", Account: scale.BenchCounselor, Expect: 200,
 		make: func(f *fixture, ctx context.Context) (maker, string, error) {
 			return f.probe(ctx, scale.BenchCounselor, fmt.Sprintf("/projects/%d", f.project))
@@ -94,6 +104,7 @@ type fixture struct {
 	track   int64 // its first track
 	after   int64 // the cursor of page 400 (or the last page)
 	page    int   // the page that cursor opens
+	cursors []int64 // the cursor of every page of the filter, the first page's (0) included
 	rows    int   // applications matching the filter
 	project int64
 	// dashProgram is the province's program whose projects are running.
@@ -223,6 +234,15 @@ func (f *fixture) load(ctx context.Context) error {
 			ORDER BY id OFFSET $3 LIMIT 1`, f.program, f.track, (f.page-1)*50-1).Scan(&f.after); err != nil {
 			return err
 		}
+	}
+	// Every page's cursor: the id of every 50th row.
+	rows, err = f.db.Query(ctx, `SELECT 0 UNION ALL SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM applications
+		WHERE program_id = $1 AND track_id = $2 AND status <> 'draft') x WHERE n % 50 = 0 AND n < $3`, f.program, f.track, f.rows)
+	if err != nil {
+		return err
+	}
+	if f.cursors, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		return err
 	}
 	// The province's program with running projects, for the dashboard.
 	if err := f.db.QueryRow(ctx, `SELECT p.id FROM programs p WHERE p.owner_org_id = (SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)

@@ -114,6 +114,10 @@ type AppsPage struct {
 	Program  portal.ProgramDetail
 	Missing  []portal.Org // expected applicants that have not applied (MissingApplicants)
 	Colleges []portal.Org // the organizations under the scope (and the one filtered on), id and name only, for the filter
+	// Memo keeps what the views derive from the page (its rendered part) for as
+	// long as the page is kept in memory. A page is shared by every request that is
+	// given it: its callers must not change it.
+	Memo *Memo
 }
 
 // appsFacets are the parts of the list page besides its rows.
@@ -122,81 +126,94 @@ type appsFacets struct {
 	missing, colleges  []portal.Org
 }
 
+func (p *AppsPage) setFacets(fc appsFacets) {
+	p.ByTrack, p.ByCollege, p.Missing, p.Colleges = fc.byTrack, fc.byCollege, fc.missing, fc.colleges
+	p.Total = total(p.ByTrack)
+}
+
 // ProgramAppsPage returns a program's application list page (ProgramApplications,
 // MissingApplicants, the filter's organizations and the program) to its managers
-// and viewers. The page of rows is read each time, in one statement. The rest
-// (the program, and the counts, who has not applied and the filter's
-// organizations, for filters the rollup counts) is kept in memory until something
-// of the program changes (cache.go): the parts may come from different moments,
-// each consistent in itself. A search or a theme filter counts the matching rows,
-// all in one transaction.
+// and viewers. For the filters the rollup counts (all but a search and a theme),
+// the page is kept in memory until something of the program or one of its listed
+// applications changes (cache.go, migrations 00013 and 00014): its rows per
+// filter and cursor, the rest per filter, each read in one statement or
+// transaction, so the parts may come from different moments, each consistent in
+// itself. A search or a theme filter reads everything, in one transaction.
 func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, programID int64, f AppFilter) (AppsPage, error) {
-	var out AppsPage
-	var err error
-	if out.Program, err = s.programDetail(ctx, programID); err != nil {
-		return out, err
+	d, err := s.programDetail(ctx, programID)
+	if err != nil {
+		return AppsPage{}, err
 	}
-	if !portal.Can(actor, portal.ActViewProgram, out.Program.OwnerPath) {
-		return out, portal.NotFound()
+	if !portal.Can(actor, portal.ActViewProgram, d.OwnerPath) {
+		return AppsPage{}, portal.NotFound()
 	}
-	q := newAppQuery(out.Program, f)
-	facets := func(tx pgx.Tx) (appsFacets, error) {
-		var fc appsFacets
-		var err error
-		if fc.byTrack, fc.byCollege, err = q.counts(ctx, tx); err != nil {
-			return fc, err
-		}
-		if fc.missing, err = missingApplicants(ctx, tx, out.Program); err != nil {
-			return fc, err
-		}
-		// The filter offers the organizations under the scope (and keeps the one
-		// chosen when it lies deeper).
-		rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.active AND (o.parent_id = $1 OR o.id = $2)
-			ORDER BY o.parent_id <> $1, o.name, o.id`, out.Program.ScopeOrgID, f.CollegeID)
-		if err != nil {
-			return fc, err
-		}
-		fc.colleges, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Org, error) {
-			var o portal.Org
-			err := r.Scan(&o.ID, &o.Name)
-			return o, err
-		})
-		return fc, err
-	}
-	var fc appsFacets
+	q := newAppQuery(d, f)
 	if q.live() {
-		err = s.inReadTx(ctx, func(tx pgx.Tx) error {
+		out := AppsPage{Program: d}
+		err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+			var err error
 			if out.Page, err = q.rows(ctx, tx); err != nil {
 				return err
 			}
-			fc, err = facets(tx)
+			fc, err := q.facets(ctx, tx)
+			out.setFacets(fc)
 			return err
 		})
-	} else {
-		if out.Page, err = q.rows(ctx, s.pool); err != nil {
-			return out, mapErr(err)
-		}
-		var v any
-		key := progKey{program: programID, what: "application list", part: fmt.Sprint(f.TrackID, "/", f.Status, "/", f.CollegeID)}
-		v, err = cached(s, s.cache.programs, key, func() (any, time.Time, error) {
-			var fc appsFacets
-			err := s.inReadTx(ctx, func(tx pgx.Tx) error {
-				var err error
-				fc, err = facets(tx)
-				return err
-			})
-			return fc, time.Time{}, err
-		})
-		if err == nil {
-			fc = v.(appsFacets)
-		}
-	}
-	if err != nil {
 		return out, err
 	}
-	out.ByTrack, out.ByCollege, out.Missing, out.Colleges = fc.byTrack, fc.byCollege, fc.missing, fc.colleges
-	out.Total = total(out.ByTrack)
-	return out, nil
+	filter := fmt.Sprint(f.TrackID, "/", f.Status, "/", f.CollegeID)
+	page, err := cached(s, s.cache.lists, progKey{program: programID, what: "application list", part: filter + "/" + strconv.FormatInt(f.After, 10)},
+		func() (*AppsPage, time.Time, error) {
+			out := &AppsPage{Program: d, Memo: &Memo{}}
+			var err error
+			if out.Page, err = q.rows(ctx, s.pool); err != nil {
+				return nil, time.Time{}, mapErr(err)
+			}
+			fc, err := cached(s, s.cache.programs, progKey{program: programID, what: "application list facets", part: filter},
+				func() (any, time.Time, error) {
+					var fc appsFacets
+					err := s.inReadTx(ctx, func(tx pgx.Tx) error {
+						var err error
+						fc, err = q.facets(ctx, tx)
+						return err
+					})
+					return fc, time.Time{}, err
+				})
+			if err != nil {
+				return nil, time.Time{}, err
+			}
+			out.setFacets(fc.(appsFacets))
+			return out, time.Time{}, nil
+		})
+	if err != nil {
+		return AppsPage{}, err
+	}
+	return *page, nil
+}
+
+// facets reads the page's counts, who has not applied and the filter's
+// organizations: the organizations under the scope, and the one chosen when it
+// lies deeper.
+func (q *appQuery) facets(ctx context.Context, tx pgx.Tx) (appsFacets, error) {
+	var fc appsFacets
+	var err error
+	if fc.byTrack, fc.byCollege, err = q.counts(ctx, tx); err != nil {
+		return fc, err
+	}
+	if fc.missing, err = missingApplicants(ctx, tx, q.d); err != nil {
+		return fc, err
+	}
+	rows, err := tx.Query(ctx, `SELECT o.id, o.name FROM orgs o WHERE o.active AND (o.parent_id = $1 OR o.id = $2)
+		ORDER BY o.parent_id <> $1, o.name, o.id`, q.d.ScopeOrgID, q.f.CollegeID)
+	if err != nil {
+		return fc, err
+	}
+	fc.colleges, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Org, error) {
+		var o portal.Org
+		err := r.Scan(&o.ID, &o.Name)
+		return o, err
+	})
+	return fc, err
 }
 
 func total(counts []AppCount) (n int) {

@@ -15,7 +15,7 @@ import (
 
 // The store keeps in memory a few things read on nearly every request: sessions,
 // the signed-in person with her grants, and per program the dashboard's figures and
-// the application list's counts. A copy is trusted only while this instance listens
+// the application list's pages. A copy is trusted only while this instance listens
 // to the database's portal_cache channel, where triggers (migration 00013) and the
 // session store announce every change that could make a copy wrong; the listener
 // forgets what each notification names. Without a listener (Listen not running, or
@@ -37,6 +37,7 @@ type caches struct {
 	sessions *cache[string, sessionRecord]
 	actors   *cache[int64, actorRecord]
 	programs *cache[progKey, any]
+	lists    *cache[progKey, *AppsPage] // pages of application lists, apart so that paging does not push out the rest
 }
 
 // progKey names a copy of something of one program: what (a word of the method
@@ -56,6 +57,7 @@ func newCaches() *caches {
 		sessions: newCache[string, sessionRecord](100_000, 30*time.Minute),
 		actors:   newCache[int64, actorRecord](50_000, 30*time.Minute),
 		programs: newCache[progKey, any](1_000, 10*time.Minute), // a province dashboard with its pages is ≈ 0.3 MB
+		lists:    newCache[progKey, *AppsPage](200, 10*time.Minute), // a page with its rendered part is ≈ 0.1 MB
 	}
 }
 
@@ -75,13 +77,17 @@ func (c *caches) forget(payload string) {
 		}
 	case "p":
 		if id, err := strconv.ParseInt(key, 10, 64); err == nil {
-			c.programs.dropWhere(func(k progKey) bool { return k.program == id || k.program == 0 })
+			of := func(k progKey) bool { return k.program == id || k.program == 0 }
+			c.programs.dropWhere(of)
+			c.lists.dropWhere(of)
 		} else {
 			c.programs.clear()
+			c.lists.clear()
 		}
 	default: // "o", and anything not understood
 		c.actors.clear()
 		c.programs.clear()
+		c.lists.clear()
 	}
 }
 
@@ -148,6 +154,7 @@ func (c *caches) clear() {
 	c.sessions.clear()
 	c.actors.clear()
 	c.programs.clear()
+	c.lists.clear()
 }
 
 // Listen keeps this instance's in-memory copies consistent with the database until

@@ -137,6 +137,27 @@ func TestCachesFollowEveryChange(t *testing.T) {
 		t.Errorf("%d write marks were not heard: the writer waited and forgot everything", n)
 	}
 
+	// A page of the application list is kept with its rendered part, and goes when
+	// a listed application changes anywhere (here straight in SQL).
+	list := func(s *Store) AppsPage {
+		t.Helper()
+		p, err := s.ProgramAppsPage(ctx, f.manager, f.program, AppFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Items) == 0 {
+			t.Fatal("the fixture's program lists no application")
+		}
+		return p
+	}
+	if a, b := list(there), list(there); a.Memo != b.Memo {
+		t.Fatal("a page of the application list is not kept between two reads")
+	}
+	if _, err := here.pool.Exec(ctx, `UPDATE applications SET title = '青马工程(修订)' WHERE id = $1`, list(there).Items[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other instance lists the new title", func() bool { return list(there).Items[0].Title == "青马工程(修订)" })
+
 	// The signed-in person: a grant given anywhere (here straight in SQL) reaches
 	// the copy of every instance.
 	before, _, err := there.LoadActor(ctx, f.counselor.UserID)

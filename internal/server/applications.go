@@ -11,6 +11,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
+	"github.com/campusorg/portal/internal/i18n"
 	"github.com/campusorg/portal/internal/portal"
 	"github.com/campusorg/portal/internal/postgres"
 	"github.com/campusorg/portal/web"
@@ -592,33 +593,64 @@ func (s *Server) renderProgramApps(w http.ResponseWriter, r *http.Request, statu
 	}
 	a := actorFrom(r.Context())
 	f := appFilterFromQuery(r)
-	f.After, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	list, err := s.store.ProgramAppsPage(r.Context(), a, pid, f)
 	if err != nil {
 		return err
 	}
-	d, missing, colleges := list.Program, list.Missing, list.Colleges
-	q := r.URL.Query()
-	q.Del("after")
-	v := web.ProgramAppsView{Program: d, Items: list.Items, Next: list.Next, Query: q, Total: list.Total, Missing: missing,
-		CanManage: portal.Can(a, portal.ActManageProgram, d.OwnerPath), ExtForm: ext}
-	if v.ExtForm == nil {
+	v := web.ProgramAppsView{Program: list.Program, Items: list.Items, Next: list.Next, After: f.After, Query: filterQuery(f),
+		Total: list.Total, Missing: list.Missing, CanManage: portal.Can(a, portal.ActManageProgram, list.Program.OwnerPath), ExtForm: ext}
+	body := func() (string, error) {
+		for _, c := range list.ByTrack {
+			v.ByTrack = append(v.ByTrack, web.CountRow{ID: c.ID, Label: c.Label, N: c.N})
+		}
+		for _, c := range list.ByCollege {
+			v.ByCollege = append(v.ByCollege, web.CountRow{ID: c.ID, Label: c.Label, N: c.N})
+		}
+		for _, c := range list.Colleges {
+			v.Colleges = append(v.Colleges, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
+		}
+		for _, o := range append(list.Missing[:len(list.Missing):len(list.Missing)], applicantsOf(list.Items)...) {
+			v.ExtOrgs = append(v.ExtOrgs, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
+		}
+		var b strings.Builder
+		err := web.ProgramAppsBody(v).Render(r.Context(), &b)
+		return b.String(), err
+	}
+	// A kept page is rendered once per language and kind of reader; a form with
+	// its errors is this request's alone.
+	var html string
+	if ext != nil {
+		html, err = body()
+	} else {
 		v.ExtForm = web.NewForm(nil)
+		html, err = list.Memo.Get(string(i18n.FromContext(r.Context()))+"/"+strconv.FormatBool(v.CanManage), body)
 	}
-	for _, c := range list.ByTrack {
-		v.ByTrack = append(v.ByTrack, web.CountRow{ID: c.ID, Label: c.Label, N: c.N})
+	if err != nil {
+		return err
 	}
-	for _, c := range list.ByCollege {
-		v.ByCollege = append(v.ByCollege, web.CountRow{ID: c.ID, Label: c.Label, N: c.N})
-	}
-	for _, c := range colleges {
-		v.Colleges = append(v.Colleges, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
-	}
-	for _, o := range append(missing, applicantsOf(list.Items)...) {
-		v.ExtOrgs = append(v.ExtOrgs, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
-	}
-	s.render(w, r, status, web.ProgramAppsPage(s.chrome(r, "nav.programs", "app.program_list_title"), v))
+	s.render(w, r, status, web.ProgramAppsPage(s.chrome(r, "nav.programs", "app.program_list_title"), html))
 	return nil
+}
+
+// filterQuery is the query of a filter of a program's application list, without its
+// cursor.
+func filterQuery(f postgres.AppFilter) url.Values {
+	q := url.Values{}
+	set := func(name string, id int64) {
+		if id != 0 {
+			q.Set(name, strconv.FormatInt(id, 10))
+		}
+	}
+	set("track", f.TrackID)
+	set("theme", f.ThemeID)
+	set("college", f.CollegeID)
+	if f.Status != "" {
+		q.Set("status", string(f.Status))
+	}
+	if f.Query != "" {
+		q.Set("q", f.Query)
+	}
+	return q
 }
 
 // applicantsOf returns the distinct applicant organizations of a list.
