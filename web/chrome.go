@@ -156,6 +156,18 @@ func pageURL(base string, q url.Values, kv ...string) string {
 	return base + "?" + v.Encode()
 }
 
+// queryLink returns a maker of links to base with the query q and the parameter
+// name set to the value given: q is encoded once, for a list of links that differ
+// in that parameter alone.
+func queryLink(base string, q url.Values, name string) func(value string) string {
+	rest := pageURL(base, q, name, "")
+	sep := "?"
+	if len(rest) > len(base) {
+		sep = "&"
+	}
+	return func(value string) string { return rest + sep + url.QueryEscape(name) + "=" + url.QueryEscape(value) }
+}
+
 // withCursor returns q with the cursor name set to at, or q itself when at is 0.
 func withCursor(q url.Values, name string, at int64) url.Values {
 	if at == 0 {

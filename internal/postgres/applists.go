@@ -627,7 +627,10 @@ type HomeCounts struct {
 // (the subtrees of the actor's grants of the roles that see it). It is one
 // statement, without a transaction to open and close, whose plan does not depend
 // on the person (the server plans it once per connection, not per request), each
-// count served by an index on the subtrees (migrations/00006_scale.sql).
+// count served by an index on the subtrees (migrations/00006_scale.sql). The
+// manager's figure, a sum over every program she manages (all of a province's
+// for its League committee), is kept in memory per scope until any program
+// changes (toReceive).
 func (s *Store) HomeCounts(ctx context.Context, actor *portal.Actor) (HomeCounts, error) {
 	var c HomeCounts
 	roles := func(a portal.Action) []string {
@@ -666,11 +669,33 @@ func (s *Store) HomeCounts(ctx context.Context, actor *portal.Actor) (HomeCounts
 			WHERE g.user_id = $1 AND g.role = ANY ($roles) AND a.status IN ('draft', 'returned'))`)+`, `+
 		count(portal.ActEndorse, `(SELECT count(DISTINCT a.id) `+grants+`
 			JOIN applications a ON `+underScope("(a.endorser_paths[a.endorse_step + 1])", "s.path")+`
-			WHERE g.user_id = $1 AND g.role = ANY ($roles) AND a.status = 'endorsing')`)+`, `+
-		count(portal.ActManageProgram, `(SELECT coalesce(sum(ac.n), 0) FROM application_counts ac
-			JOIN programs p ON p.id = ac.program_id JOIN orgs o ON o.id = p.owner_org_id WHERE ac.status = 'submitted'
-			AND EXISTS (SELECT 1 `+grants+` WHERE g.user_id = $1 AND g.role = ANY ($roles) AND `+underScope("o.path", "s.path")+`))`),
+			WHERE g.user_id = $1 AND g.role = ANY ($roles) AND a.status = 'endorsing')`),
 		args...,
-	).Scan(&c.Unread, &c.ToRevise, &c.AwaitOpinion, &c.ToReceive)
-	return c, mapErr(err)
+	).Scan(&c.Unread, &c.ToRevise, &c.AwaitOpinion)
+	if err != nil {
+		return c, mapErr(err)
+	}
+	c.ToReceive, err = s.toReceive(ctx, actor.RoleScope(portal.RolesFor(portal.ActManageProgram)...))
+	return c, err
+}
+
+// toReceive returns how many applications are submitted to the programs owned
+// within scope (from the application_counts rollup), kept in memory per scope
+// until any program changes.
+func (s *Store) toReceive(ctx context.Context, scope []string) (int, error) {
+	if len(scope) == 0 {
+		return 0, nil
+	}
+	v, err := cached(s, s.cache.programs, progKey{what: "submitted to receive", part: strings.Join(scope, ",")}, func() (any, time.Time, error) {
+		var args []any
+		var n int
+		err := s.pool.QueryRow(ctx, `SELECT coalesce(sum(ac.n), 0)::int FROM application_counts ac
+			JOIN programs p ON p.id = ac.program_id JOIN orgs o ON o.id = p.owner_org_id
+			WHERE ac.status = 'submitted' AND `+inScope("o.path", scope, &args), args...).Scan(&n)
+		return n, time.Time{}, mapErr(err)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return v.(int), nil
 }

@@ -158,6 +158,23 @@ func TestCachesFollowEveryChange(t *testing.T) {
 	}
 	eventually(t, "the other instance lists the new title", func() bool { return list(there).Items[0].Title == "青马工程(修订)" })
 
+	// The manager's home figure (submitted applications, a sum over her programs)
+	// follows an application's status.
+	toReceive := func(s *Store) int {
+		t.Helper()
+		c, err := s.HomeCounts(ctx, f.manager)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ToReceive
+	}
+	received := toReceive(there)
+	if _, err := here.pool.Exec(ctx, `UPDATE applications SET status = 'submitted' WHERE id = (SELECT id FROM applications
+		WHERE program_id = $1 AND status NOT IN ('draft', 'submitted') ORDER BY id LIMIT 1)`, f.program); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the other instance counts one more submitted application", func() bool { return toReceive(there) == received+1 })
+
 	// The signed-in person: a grant given anywhere (here straight in SQL) reaches
 	// the copy of every instance.
 	before, _, err := there.LoadActor(ctx, f.counselor.UserID)

@@ -750,8 +750,9 @@ type ledgerState struct {
 }
 
 // ledgerStates reads the ledger state of projects from the ledger's monthly rollup
-// (ledger_months) and the index of entries not yet verified, without reading the
-// ledger itself.
+// (ledger_months: the entries waiting for verification are those counted and not
+// verified) and the returned entries from the index of entries not yet verified,
+// without reading the ledger itself.
 func ledgerStates(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]*ledgerState, error) {
 	out := make(map[int64]*ledgerState, len(ids))
 	for _, id := range ids {
@@ -770,18 +771,19 @@ func ledgerStates(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64]*ledge
 		lm.Month = portal.MonthOf(month)
 		lm.First, lm.Last = *first, *last
 		out[id].months = append(out[id].months, lm)
+		out[id].waiting += lm.Entries - lm.Verified
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `SELECT project_id, count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'returned')
-		FROM ledger_entries WHERE project_id = ANY($1) AND replaced_by IS NULL AND status <> 'verified' GROUP BY project_id`, ids)
+	rows, err = tx.Query(ctx, `SELECT project_id, count(*) FROM ledger_entries
+		WHERE project_id = ANY($1) AND replaced_by IS NULL AND status = 'returned' GROUP BY project_id`, ids)
 	if err != nil {
 		return nil, err
 	}
-	var waiting, returned int
-	_, err = pgx.ForEachRow(rows, []any{&id, &waiting, &returned}, func() error {
-		out[id].waiting, out[id].returned = waiting, returned
+	var returned int
+	_, err = pgx.ForEachRow(rows, []any{&id, &returned}, func() error {
+		out[id].returned = returned
 		return nil
 	})
 	return out, err
