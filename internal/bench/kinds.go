@@ -342,7 +342,7 @@ func (f *fixture) ledgerAdd(ctx context.Context) (maker, string, error) {
 		f.project).Scan(&on); err != nil {
 		return nil, "", err
 	}
-	form := url.Values{"on": {on}, "title": {"主题团日活动"}, "kind": {"activity"}, "description": {"围绕项目目标开展,学生反响良好。"},
+	form := url.Values{"on": {on}, "title": {"主题团日活动"}, "kind": {"activity"}, "description": {benchEntryNote},
 		"participants": {"42"}, "place": {"学生活动中心"}}
 	body := []byte(form.Encode())
 	return func(ctx context.Context) (*http.Request, func(int), error) {

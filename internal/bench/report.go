@@ -161,6 +161,10 @@ func (r *Result) Markdown(m Machine, data [][2]string) string {
 		fmt.Fprintf(&b, "| %s | %.0f | %s | %s | %s | %s | %s | %s |\n", row.Label, row.Capacity.RPS(), ratio, rate,
 			ms(row.Latency.Quantile(0.5)), ms(row.Latency.Quantile(0.99)), targetText(row.Target), r.verdicts(row))
 	}
+	if r.BaselineAgain > 0 {
+		fmt.Fprintf(&b, "\nThe baseline's capacity: %.0f req/s before the portal's requests, %.0f after; the ratios are to the higher (%.0f).\n",
+			r.BaselineFirst, r.BaselineAgain, r.Baseline)
+	}
 	fmt.Fprintf(&b, "\nThe \"page 400\" request opens page %d of %d (%s applications match the filter).\n", r.Page, (r.ListRows+49)/50, groupDigits(int64(r.ListRows)))
 	if p1, p400 := r.Row("list-1"), r.Row("list-400"); p1 != nil && p400 != nil && p1.Missing == "" && p400.Missing == "" {
 		fmt.Fprintf(&b, "Page %d against page 1: capacity %.2f ×, p99 %.2f × — target no slower than 1.5 × page 1: %s.\n", r.Page,
