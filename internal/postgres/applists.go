@@ -20,14 +20,15 @@ import (
 var appListColumns = strings.Replace(appColumns, "a.content", "'{}'::jsonb", 1)
 
 // MyApplications returns the applications of the organizations the actor files for,
-// newest first.
+// newest first. The statement is planned for its scope (a generic plan joins every
+// organization by hash).
 func (s *Store) MyApplications(ctx context.Context, actor *portal.Actor, limit int) ([]portal.Application, error) {
 	var out []portal.Application
 	args := []any{clampLimit(limit)}
 	cond := inScope("a.org_path", actor.RoleScope(portal.RolesFor(portal.ActFileApplication)...), &args)
 	err := s.inReadTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+appListColumns+appFrom+` WHERE `+cond+`
-			ORDER BY a.updated_at DESC, a.id DESC LIMIT $1`, args...)
+			ORDER BY a.updated_at DESC, a.id DESC LIMIT $1`, planned(args...)...)
 		if err != nil {
 			return err
 		}

@@ -111,10 +111,12 @@ func (n planNode) fullScans(limited bool, rows map[string]float64, seqOff bool) 
 // organizations, 12,000 people, 10,000 applications and 200,000 ledger entries),
 // runs the store's list, count and dashboard methods as the people who use them,
 // and explains every statement they send: none may read a large table whole.
-// Each statement is explained as the server plans it, and again with
-// enable_seqscan off, where a sequential scan that remains (or an index scan with
-// no index condition put in its place) is one no index can replace, whatever the
-// size of the test data.
+// Each statement is explained as the server plans it, again with enable_seqscan
+// off, where a sequential scan that remains (or an index scan with no index
+// condition put in its place) is one no index can replace, whatever the size of
+// the test data, and a third time in its generic plan (explainGeneric), which the
+// server may use for a prepared statement whatever its arguments, unless the
+// store has it planned for its arguments each time (planned).
 //
 // PORTAL_EXPLAIN_URL names an already seeded database to use instead (such as
 // the province-sized "bench"); PORTAL_EXPLAIN_ANALYZE=1 also prints each
@@ -146,7 +148,7 @@ func TestExplainListQueries(t *testing.T) {
 	st.Now = func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, st.Zone) }
 	// Each statement is explained twice: as the server plans it, and with
 	// sequential scans off.
-	var explainers [2]*pgx.Conn
+	var explainers [3]*pgx.Conn
 	for i := range explainers {
 		c, err := pgx.Connect(ctx, dsn)
 		if err != nil {
@@ -156,6 +158,9 @@ func TestExplainListQueries(t *testing.T) {
 		explainers[i] = c
 	}
 	if _, err := explainers[1].Exec(ctx, `SET enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := explainers[2].Exec(ctx, `SET plan_cache_mode = force_generic_plan`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -288,7 +293,16 @@ func TestExplainListQueries(t *testing.T) {
 				seen[key] = true
 				for i, explain := range explainers {
 					var raw []byte
-					if err := explain.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+sql, q.args...).Scan(&raw); err != nil {
+					var err error
+					switch {
+					case i < 2:
+						err = explain.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+sql, q.args...).Scan(&raw)
+					case len(q.args) > 0 && isExecMode(q.args[0]):
+						continue // planned for its arguments every time (planned)
+					default:
+						raw, err = explainGeneric(ctx, explain, sql, q.args)
+					}
+					if err != nil {
 						t.Fatalf("explain %s: %v", oneLine(sql, 200), err)
 					}
 					var plans []struct{ Plan planNode }
@@ -297,13 +311,51 @@ func TestExplainListQueries(t *testing.T) {
 					}
 					for _, p := range plans {
 						for _, s := range p.Plan.fullScans(false, tableRows, i == 1) {
-							t.Errorf("%s%s\n    in: %s", s, []string{"", " (with enable_seqscan off)"}[i], oneLine(sql, 400))
+							t.Errorf("%s%s\n    in: %s", s, []string{"", " (with enable_seqscan off)", " (the generic plan)"}[i], oneLine(sql, 400))
 						}
 					}
 				}
 			}
 		})
 	}
+}
+
+func isExecMode(arg any) bool {
+	_, ok := arg.(pgx.QueryExecMode)
+	return ok
+}
+
+// explainGeneric explains the generic plan of sql, the plan the server may settle
+// on for a statement the pool keeps prepared, after a few runs, whatever its
+// arguments (PostgreSQL 15 has no EXPLAIN (GENERIC_PLAN)): the statement is
+// prepared on conn, whose plan_cache_mode is force_generic_plan, and its EXECUTE
+// explained with args.
+func explainGeneric(ctx context.Context, conn *pgx.Conn, sql string, args []any) ([]byte, error) {
+	sd, err := conn.Prepare(ctx, "generic_probe", sql)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Deallocate(ctx, "generic_probe")
+	// EXECUTE takes no parameters of its own: each argument goes in as a literal.
+	params := make([]string, len(sd.ParamOIDs))
+	for i, oid := range sd.ParamOIDs {
+		var typ string
+		if err := conn.QueryRow(ctx, `SELECT format_type($1, NULL)`, oid).Scan(&typ); err != nil {
+			return nil, err
+		}
+		var lit string
+		if err := conn.QueryRow(ctx, `SELECT format('%L', $1::`+typ+`)`, args[i]).Scan(&lit); err != nil {
+			return nil, err
+		}
+		params[i] = lit + "::" + typ
+	}
+	call := "EXPLAIN (FORMAT JSON) EXECUTE generic_probe"
+	if len(params) > 0 {
+		call += "(" + strings.Join(params, ", ") + ")"
+	}
+	var raw []byte
+	err = conn.QueryRow(ctx, call).Scan(&raw)
+	return raw, err
 }
 
 func oneLine(s string, n int) string {
