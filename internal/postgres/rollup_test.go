@@ -128,6 +128,21 @@ func TestLedgerRollups(t *testing.T) {
 		}
 	}
 	check("after inserts")
+	// Entries added as the work goes on, each on or after the month's last day (the
+	// rollup adds them up without recounting): the same day twice as the month's
+	// first two, returned and verified ones among them, then one out of order.
+	for _, e := range []struct {
+		day          int
+		kind, status string
+	}{{5, "activity", "pending"}, {5, "publicity", "verified"}, {9, "activity", "returned"}, {9, "volunteer", "pending"},
+		{17, "publicity", "pending"}, {30, "activity", "verified"}, {12, "activity", "pending"}} {
+		if _, err := st.pool.Exec(ctx, `INSERT INTO ledger_entries (project_id, org_path, on_date, title, kind, author_id, status)
+			VALUES ($1, $2, $3, 'x', $4, $5, $6)`, f.project, f.tzz.Path, time.Date(2027, 1, e.day, 0, 0, 0, 0, time.UTC), e.kind,
+			f.counselor.UserID, e.status); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("after an entry of January %d", e.day))
+	}
 	for _, id := range ids[:40] {
 		if _, err := st.pool.Exec(ctx, `UPDATE ledger_entries SET status = $2, on_date = on_date + $3::int WHERE id = $1`,
 			id, statuses[rng.IntN(len(statuses))], rng.IntN(20)-10); err != nil {
