@@ -61,6 +61,19 @@ func scanRound(row pgx.Row) (Round, error) {
 	return r, json.Unmarshal(rubric, &r.Rubric)
 }
 
+// rowAround is a row of a statement that selects the columns of a scan function
+// (such as scanRound) with more before and after them: Scan fills before, the
+// function's own, then after.
+type rowAround struct {
+	row           pgx.Row
+	before, after []any
+}
+
+func (r rowAround) Scan(dest ...any) error {
+	all := append(append(append(make([]any, 0, len(r.before)+len(dest)+len(r.after)), r.before...), dest...), r.after...)
+	return r.row.Scan(all...)
+}
+
 // roundFor loads a round and its program; manage requires the actor to manage the
 // program, else viewing it is enough. lock takes the round's row lock.
 func roundFor(ctx context.Context, tx pgx.Tx, actor *portal.Actor, id int64, manage, lock bool) (Round, portal.ProgramDetail, error) {
@@ -816,28 +829,23 @@ func (s *Store) ReviewFile(ctx context.Context, actor *portal.Actor, sheetID, fi
 // reopen). A stale version is a conflict (two tabs saving the same sheet).
 func (s *Store) SaveSheet(ctx context.Context, actor *portal.Actor, id int64, version int, sh portal.Sheet, submit bool) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		// Only what saving needs: the sheet (locked), its round and the program's
-		// owner (for the audit), not the application the sheet shows.
+		// Only what saving needs, in one statement: the sheet (locked), its round
+		// and the program's owner (for the audit), not the application the sheet shows.
 		var rs ReviewSheet
 		var a struct {
 			ReviewerID, RoundID int64
 			Status              string
 			Version             int
 		}
-		if err := tx.QueryRow(ctx, `SELECT reviewer_id, round_id, status, version FROM review_assignments WHERE id = $1 FOR UPDATE`, id).
-			Scan(&a.ReviewerID, &a.RoundID, &a.Status, &a.Version); err != nil {
+		var err error
+		row := tx.QueryRow(ctx, `SELECT a.reviewer_id, a.round_id, a.status, a.version, `+roundColumns+`,
+			(SELECT o.path FROM programs p JOIN orgs o ON o.id = p.owner_org_id WHERE p.id = r.program_id)
+			FROM review_assignments a JOIN review_rounds r ON r.id = a.round_id WHERE a.id = $1 FOR UPDATE OF a`, id)
+		if rs.Round, err = scanRound(rowAround{row, []any{&a.ReviewerID, &a.RoundID, &a.Status, &a.Version}, []any{&rs.Program.OwnerPath}}); err != nil {
 			return err
 		}
 		if !portal.CanScore(actor, a.ReviewerID) {
 			return portal.NotFound()
-		}
-		var err error
-		if rs.Round, err = scanRound(tx.QueryRow(ctx, `SELECT `+roundColumns+` FROM review_rounds r WHERE r.id = $1`, a.RoundID)); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `SELECT o.path FROM programs p JOIN orgs o ON o.id = p.owner_org_id WHERE p.id = $1`,
-			rs.Round.ProgramID).Scan(&rs.Program.OwnerPath); err != nil {
-			return err
 		}
 		if rs.Round.Status != portal.RoundScoring || (a.Status != "assigned" && a.Status != "started") {
 			return portal.Errorf(portal.EINVALID, "review.sheet_locked")
