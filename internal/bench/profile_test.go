@@ -1,7 +1,8 @@
 //go:build profile
 
 // This file is a tool, not part of `make test`: go test -tags profile -run
-// TestProfileRequest ./internal/bench/ with PORTAL_PROFILE_URL set.
+// TestProfileRequest (or TestProfileReminders) ./internal/bench/ with
+// PORTAL_PROFILE_URL set.
 
 package bench_test
 
@@ -35,10 +36,6 @@ import (
 // each statement's average time and count per request. Run it with -cpuprofile
 // to see where the server's own time goes.
 func TestProfileRequest(t *testing.T) {
-	dsn := os.Getenv("PORTAL_PROFILE_URL")
-	if dsn == "" {
-		t.Fatal("set PORTAL_PROFILE_URL to a seeded bench database")
-	}
 	user, path := os.Getenv("PORTAL_PROFILE_USER"), os.Getenv("PORTAL_PROFILE_PATH")
 	if user == "" {
 		user = scale.BenchManager
@@ -47,18 +44,7 @@ func TestProfileRequest(t *testing.T) {
 		path = "/"
 	}
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &statementTimes{sum: map[string]time.Duration{}, n: map[string]int{}}
-	cfg.ConnConfig.Tracer = tr
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	st := postgres.New(pool)
+	st, tr := tracedStore(t, ctx, "a seeded bench database")
 	if os.Getenv("PORTAL_PROFILE_NOCACHE") == "" { // as a serving instance runs
 		stop, err := st.ListenReady(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), 30*time.Second)
 		defer stop()
@@ -104,14 +90,48 @@ func TestProfileRequest(t *testing.T) {
 		}
 	}
 	t.Logf("GET %s as %s: %.2f ms per request, %d bytes", path, user, float64(time.Since(start).Microseconds())/1000/float64(n), size)
-	var sqls []string
-	for s := range tr.sum {
-		sqls = append(sqls, s)
+	tr.print(t, n)
+}
+
+// TestProfileReminders is a tool, not a check: it runs two turns of the reminder
+// job on the database PORTAL_PROFILE_URL names and prints the time of each and
+// the statements of the second (a turn with nothing new to send, as most are).
+// The job writes its messages there: give it a copy of the bench database
+// (CREATE DATABASE … TEMPLATE bench), not the bench database itself.
+func TestProfileReminders(t *testing.T) {
+	ctx := context.Background()
+	st, tr := tracedStore(t, ctx, "a copy of a seeded bench database")
+	for _, turn := range []string{"first", "second"} {
+		tr.reset()
+		start := time.Now()
+		run, err := st.RunReminders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s turn: %s, %d messages sent", turn, time.Since(start).Round(time.Millisecond), run.Sent)
 	}
-	sort.Slice(sqls, func(i, j int) bool { return tr.sum[sqls[i]] > tr.sum[sqls[j]] })
-	for _, s := range sqls {
-		t.Logf("%7.0f µs × %5.2f  %s", float64(tr.sum[s].Microseconds())/float64(tr.n[s]), float64(tr.n[s])/float64(n), s)
+	tr.print(t, 1)
+}
+
+// tracedStore returns a store over PORTAL_PROFILE_URL (which should name what),
+// whose statements are timed, closed when the test ends.
+func tracedStore(t *testing.T, ctx context.Context, what string) (*postgres.Store, *statementTimes) {
+	dsn := os.Getenv("PORTAL_PROFILE_URL")
+	if dsn == "" {
+		t.Fatalf("set PORTAL_PROFILE_URL to %s", what)
 	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &statementTimes{sum: map[string]time.Duration{}, n: map[string]int{}}
+	cfg.ConnConfig.Tracer = tr
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return postgres.New(pool), tr
 }
 
 type statementTimes struct {
@@ -123,6 +143,18 @@ type statementTimes struct {
 type statementStart struct {
 	sql string
 	at  time.Time
+}
+
+// print logs each statement's average time and count per request (of n).
+func (s *statementTimes) print(t *testing.T, n int) {
+	var sqls []string
+	for sql := range s.sum {
+		sqls = append(sqls, sql)
+	}
+	sort.Slice(sqls, func(i, j int) bool { return s.sum[sqls[i]] > s.sum[sqls[j]] })
+	for _, sql := range sqls {
+		t.Logf("%7.0f µs × %5.2f  %s", float64(s.sum[sql].Microseconds())/float64(s.n[sql]), float64(s.n[sql])/float64(n), sql)
+	}
 }
 
 func (s *statementTimes) reset() {

@@ -703,8 +703,8 @@ func notifyNext(ctx context.Context, tx pgx.Tx, a portal.Application) error {
 // usersWithRoleCovering returns the active people holding role on an organization
 // whose subtree contains path.
 func usersWithRoleCovering(ctx context.Context, tx pgx.Tx, role portal.Role, path string) ([]int64, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT g.user_id FROM role_grants g JOIN orgs o ON o.id = g.org_id
-		JOIN users u ON u.id = g.user_id WHERE g.role = $1 AND u.active AND $2 LIKE o.path || '%'`, string(role), path)
+	rows, err := tx.Query(ctx, `SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id
+		WHERE g.org_id = ANY (path_ids($2)) AND g.role = $1 AND u.active`, string(role), path)
 	if err != nil {
 		return nil, err
 	}

@@ -439,11 +439,28 @@ func scanMilestone(r pgx.Row) (portal.Milestone, error) {
 }
 
 func projectMilestones(ctx context.Context, tx pgx.Tx, projectID int64) ([]portal.Milestone, error) {
-	rows, err := tx.Query(ctx, `SELECT `+milestoneColumns+` FROM milestones m WHERE m.project_id = $1 ORDER BY m.due_on, m.position, m.id`, projectID)
+	ms, err := milestonesOf(ctx, tx, []int64{projectID})
+	return ms[projectID], err
+}
+
+// milestonesOf returns the milestones of projects by project, each project's by
+// due day, in one statement.
+func milestonesOf(ctx context.Context, tx pgx.Tx, projectIDs []int64) (map[int64][]portal.Milestone, error) {
+	rows, err := tx.Query(ctx, `SELECT `+milestoneColumns+` FROM milestones m WHERE m.project_id = ANY($1)
+		ORDER BY m.project_id, m.due_on, m.position, m.id`, projectIDs)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (portal.Milestone, error) { return scanMilestone(r) })
+	out := make(map[int64][]portal.Milestone, len(projectIDs))
+	for rows.Next() {
+		m, err := scanMilestone(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[m.ProjectID] = append(out[m.ProjectID], m)
+	}
+	return out, rows.Err()
 }
 
 // MilestoneProject returns the project of a milestone the actor may read.

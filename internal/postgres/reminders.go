@@ -62,8 +62,12 @@ func (s *Store) RunReminders(ctx context.Context) (ReminderRun, error) {
 		if err != nil {
 			return err
 		}
+		facts, err := readReminderFacts(ctx, tx, projects)
+		if err != nil {
+			return err
+		}
 		for _, p := range projects {
-			rs, err := s.projectReminders(ctx, tx, p, today)
+			rs, err := projectReminders(ctx, tx, p, facts, today)
 			if err != nil {
 				return err
 			}
@@ -74,17 +78,35 @@ func (s *Store) RunReminders(ctx context.Context) (ReminderRun, error) {
 			return err
 		}
 		all = append(all, rs...)
+		// Every key in one statement: those it inserts are new.
+		var keys []string
+		for _, r := range all {
+			if len(r.users) > 0 {
+				keys = append(keys, r.keys...)
+			}
+		}
+		rows, err = tx.Query(ctx, `INSERT INTO reminders_sent (key) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING key`, keys)
+		if err != nil {
+			return err
+		}
+		inserted, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		isNew := make(map[string]bool, len(inserted))
+		for _, k := range inserted {
+			isNew[k] = true
+		}
 		for _, r := range all {
 			if len(r.users) == 0 {
 				continue
 			}
 			fresh := 0
 			for _, k := range r.keys {
-				tag, err := tx.Exec(ctx, `INSERT INTO reminders_sent (key) VALUES ($1) ON CONFLICT DO NOTHING`, k)
-				if err != nil {
-					return err
+				if isNew[k] {
+					fresh++
+					delete(isNew, k) // a key counts for one message
 				}
-				fresh += int(tag.RowsAffected())
 			}
 			if fresh == 0 {
 				continue // sent before, by this instance or another
@@ -112,34 +134,69 @@ func (s *Store) RunReminders(ctx context.Context) (ReminderRun, error) {
 	return run, err
 }
 
+// reminderFacts is what the reminder job reads of the open projects: each kind in
+// one statement for all of them (the ledgers as their monthly rollup, never the
+// entries), and per program its rules and managers, so that a province's thousands
+// of projects cost a few statements, not a few each.
+type reminderFacts struct {
+	programs   map[int64]portal.ProgramDetail
+	rules      map[int64]portal.ProjectRules
+	managers   map[int64][]int64 // by program
+	milestones map[int64][]portal.Milestone
+	ledgers    map[int64]*ledgerState
+	reports    map[int64]map[portal.Stage]Report // status and outcome only
+}
+
+func readReminderFacts(ctx context.Context, tx pgx.Tx, projects []portal.Project) (*reminderFacts, error) {
+	f := &reminderFacts{programs: map[int64]portal.ProgramDetail{}, rules: map[int64]portal.ProjectRules{},
+		managers: map[int64][]int64{}, reports: map[int64]map[portal.Stage]Report{}}
+	ids := make([]int64, len(projects))
+	for i, p := range projects {
+		ids[i] = p.ID
+		if _, ok := f.programs[p.ProgramID]; ok {
+			continue
+		}
+		prog, err := loadProgram(ctx, tx, p.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		f.programs[p.ProgramID] = prog
+		if f.rules[p.ProgramID], err = loadRules(ctx, tx, p.ProgramID); err != nil {
+			return nil, err
+		}
+		if f.managers[p.ProgramID], err = usersWithRoleCovering(ctx, tx, portal.RoleManager, p.OwnerPath); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if f.milestones, err = milestonesOf(ctx, tx, ids); err != nil {
+		return nil, err
+	}
+	if f.ledgers, err = ledgerStates(ctx, tx, ids); err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT project_id, stage, status, outcome FROM project_reports WHERE project_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	var r Report
+	_, err = pgx.ForEachRow(rows, []any{&id, &r.Stage, &r.Status, &r.Outcome}, func() error {
+		if f.reports[id] == nil {
+			f.reports[id] = map[portal.Stage]Report{}
+		}
+		f.reports[id][r.Stage] = r
+		return nil
+	})
+	return f, err
+}
+
 // projectReminders works out the reminders of one open project on today.
-func (s *Store) projectReminders(ctx context.Context, tx pgx.Tx, p portal.Project, today time.Time) ([]reminder, error) {
+func projectReminders(ctx context.Context, tx pgx.Tx, p portal.Project, f *reminderFacts, today time.Time) ([]reminder, error) {
 	var out []reminder
-	prog, err := loadProgram(ctx, tx, p.ProgramID)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := loadRules(ctx, tx, p.ProgramID)
-	if err != nil {
-		return nil, err
-	}
-	ms, err := projectMilestones(ctx, tx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := projectEntries(ctx, tx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	reports, err := projectReports(ctx, tx, p.ID)
-	if err != nil {
-		return nil, err
-	}
+	prog, rules, managers := f.programs[p.ProgramID], f.rules[p.ProgramID], f.managers[p.ProgramID]
+	ms, months, reports := f.milestones[p.ID], f.ledgers[p.ID].months, f.reports[p.ID]
 	people, err := responsible(ctx, tx, p)
-	if err != nil {
-		return nil, err
-	}
-	managers, err := usersWithRoleCovering(ctx, tx, portal.RoleManager, p.OwnerPath)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +227,7 @@ func (s *Store) projectReminders(ctx context.Context, tx pgx.Tx, p portal.Projec
 		out = append(out, reminder{keys: oneKey("due:%d:%s", m.ID, day(m.Due)), users: people,
 			msg: "remind.due_soon", link: link, args: []any{p.Title, m.Title, day(m.Due)}})
 	}
-	comp := portal.Compliance(rules, p.Starts, p.Ends, today, entryDays(entries))
+	comp := portal.ComplianceFromMonths(rules, p.Starts, p.Ends, today, months)
 	// The month that ended last: its missed showcases are told once.
 	lastMonth := portal.MonthOf(today.AddDate(0, 0, -today.Day()))
 	for _, c := range comp {
@@ -180,8 +237,7 @@ func (s *Store) projectReminders(ctx context.Context, tx pgx.Tx, p portal.Projec
 		}
 	}
 	if rules.LedgerEveryDays > 0 && p.InCycle(today) {
-		days := entryDays(entries)
-		if n := portal.DaysSinceEntry(p.Starts, today, days); n >= rules.LedgerEveryDays {
+		if n := portal.DaysSinceEntryMonths(p.Starts, today, months); n >= rules.LedgerEveryDays {
 			// Once per silence: the key is the day the ledger went quiet.
 			since := today.AddDate(0, 0, -n)
 			out = append(out, reminder{keys: oneKey("ledger_gap:%d:%s", p.ID, day(since)), users: people,
@@ -218,7 +274,7 @@ func (s *Store) projectReminders(ctx context.Context, tx pgx.Tx, p portal.Projec
 func verificationDigests(ctx context.Context, tx pgx.Tx, today time.Time) ([]reminder, error) {
 	rows, err := tx.Query(ctx, `SELECT g.user_id, count(DISTINCT e.id) FROM role_grants g
 		JOIN orgs o ON o.id = g.org_id JOIN users u ON u.id = g.user_id
-		JOIN ledger_entries e ON e.org_path LIKE o.path || '%' AND e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> g.user_id
+		JOIN ledger_entries e ON `+underScope("e.org_path", "o.path")+` AND e.status = 'pending' AND e.replaced_by IS NULL AND e.author_id <> g.user_id
 		JOIN projects pr ON pr.id = e.project_id AND pr.status IN ('running', 'rectify')
 		WHERE g.role = 'supervisor' AND u.active GROUP BY g.user_id ORDER BY g.user_id`)
 	if err != nil {
