@@ -6,6 +6,7 @@
 -- are kept as the work goes on) now adds itself to the month's sums instead: one
 -- more entry, showcase or verified one, the last day moved, and the longest inner
 -- gap widened by the gap before it. Any other change still recounts the month.
+-- ledger_month_append(e) is for an entry already inserted, alone in its statement.
 -- +goose StatementBegin
 CREATE FUNCTION ledger_month_append(e ledger_entries) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -39,22 +40,34 @@ END
 $$;
 -- +goose StatementEnd
 
+-- An INSERT statement rolls its entries up once they are all in: one entry adds
+-- itself (ledger_month_append), several recount each month they fall in (so that
+-- an entry is never both recounted and added). Updates and deletes keep the row
+-- trigger of migration 00007, which recounts.
 -- +goose StatementBegin
-CREATE OR REPLACE FUNCTION ledger_entries_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_entries_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    e ledger_entries;
+    r record;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM ledger_month_append(NEW);
+    IF (SELECT count(*) FROM inserted) = 1 THEN
+        SELECT * INTO e FROM inserted;
+        PERFORM ledger_month_append(e);
         RETURN NULL;
     END IF;
-    PERFORM ledger_month_refresh(OLD.project_id, date_trunc('month', OLD.on_date)::date);
-    IF TG_OP = 'UPDATE' AND (date_trunc('month', NEW.on_date) <> date_trunc('month', OLD.on_date)
-            OR NEW.project_id <> OLD.project_id) THEN
-        PERFORM ledger_month_refresh(NEW.project_id, date_trunc('month', NEW.on_date)::date);
-    END IF;
+    FOR r IN SELECT DISTINCT project_id, date_trunc('month', on_date)::date AS month FROM inserted ORDER BY 1, 2 LOOP
+        PERFORM ledger_month_refresh(r.project_id, r.month);
+    END LOOP;
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
+
+DROP TRIGGER ledger_entries_rollup ON ledger_entries;
+CREATE TRIGGER ledger_entries_rollup AFTER DELETE OR UPDATE OF on_date, kind, status, replaced_by, project_id
+    ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_entries_rollup();
+CREATE TRIGGER ledger_entries_rollup_insert AFTER INSERT ON ledger_entries
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_rollup_insert();
 
 -- The longest inner gap of a month whose entries all fall on one day is 0, as the
 -- domain counts it (portal.LedgerMonths), not -1 as the recount made it: the two
@@ -166,18 +179,9 @@ CREATE OR REPLACE FUNCTION refresh_project_rollups() RETURNS void LANGUAGE sql A
 $$;
 -- +goose StatementEnd
 
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION ledger_entries_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM ledger_month_refresh(OLD.project_id, date_trunc('month', OLD.on_date)::date);
-    END IF;
-    IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR date_trunc('month', NEW.on_date) <> date_trunc('month', OLD.on_date)
-            OR NEW.project_id <> OLD.project_id) THEN
-        PERFORM ledger_month_refresh(NEW.project_id, date_trunc('month', NEW.on_date)::date);
-    END IF;
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
+DROP TRIGGER ledger_entries_rollup_insert ON ledger_entries;
+DROP FUNCTION ledger_entries_rollup_insert();
+DROP TRIGGER ledger_entries_rollup ON ledger_entries;
+CREATE TRIGGER ledger_entries_rollup AFTER INSERT OR DELETE OR UPDATE OF on_date, kind, status, replaced_by, project_id
+    ON ledger_entries FOR EACH ROW EXECUTE FUNCTION ledger_entries_rollup();
 DROP FUNCTION ledger_month_append(ledger_entries);

@@ -165,8 +165,14 @@ func (s *Store) ProgramAppsPage(ctx context.Context, actor *portal.Actor, progra
 	filter := fmt.Sprint(f.TrackID, "/", f.Status, "/", f.CollegeID)
 	page, err := cached(s, s.cache.lists, progKey{program: programID, what: "application list", part: filter + "/" + strconv.FormatInt(f.After, 10)},
 		func() (*AppsPage, time.Time, error) {
+			// The program again, now that the page's ticket is taken: a copy of it
+			// older than a change heard since is not kept with the page.
+			d, err := s.programDetail(ctx, programID)
+			if err != nil {
+				return nil, time.Time{}, err
+			}
+			q := newAppQuery(d, f)
 			out := &AppsPage{Program: d, Memo: &Memo{}}
-			var err error
 			if out.Page, err = q.rows(ctx, s.pool); err != nil {
 				return nil, time.Time{}, mapErr(err)
 			}

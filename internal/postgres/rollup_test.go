@@ -143,6 +143,14 @@ func TestLedgerRollups(t *testing.T) {
 		}
 		check(fmt.Sprintf("after an entry of January %d", e.day))
 	}
+	// Several entries in one statement (an import): a returned one first, then one
+	// after it; each counts once.
+	if _, err := st.pool.Exec(ctx, `INSERT INTO ledger_entries (project_id, org_path, on_date, title, kind, author_id, status)
+		VALUES ($1, $2, '2027-03-03', 'x', 'activity', $3, 'returned'), ($1, $2, '2027-03-12', 'x', 'publicity', $3, 'pending'),
+		($1, $2, '2027-02-20', 'x', 'activity', $3, 'verified')`, f.project, f.tzz.Path, f.counselor.UserID); err != nil {
+		t.Fatal(err)
+	}
+	check("after three entries in one statement")
 	for _, id := range ids[:40] {
 		if _, err := st.pool.Exec(ctx, `UPDATE ledger_entries SET status = $2, on_date = on_date + $3::int WHERE id = $1`,
 			id, statuses[rng.IntN(len(statuses))], rng.IntN(20)-10); err != nil {
