@@ -13,8 +13,9 @@ run: ## Start the portal with demo data (a private PostgreSQL unless DATABASE_UR
 	$(GO) run ./cmd/portal run
 
 .PHONY: test
-test: browser ## Vet, check generated files, run every test (database and browser tests included).
+test: browser ## Vet, check formatting and generated files, run every test (database and browser tests included).
 	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v _templ.go))" || (echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go' | grep -v _templ.go); exit 1)
 	@status=0; \
 	PORTAL_TEST_DATA_DIR=$(TEST_DATA_DIR) $(GO) test -count=1 -timeout 20m ./... || status=$$?; \
 	PORTAL_DATA_DIR=$(TEST_DATA_DIR) $(GO) run ./cmd/portal db stop >/dev/null 2>&1; \

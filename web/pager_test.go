@@ -24,7 +24,7 @@ func TestProgramAppsPager(t *testing.T) {
 		{name: "first of two", next: 101,
 			want: []string{`href="/programs/9/applications?after=101&amp;track=3" rel="next"`,
 				`href="/programs/9/applications?track=3&amp;college=44">机械学院</a>`},
-			not:  []string{`href="/programs/9/applications?track=3">`}},
+			not: []string{`href="/programs/9/applications?track=3">`}},
 		{name: "last of two", after: 101,
 			want: []string{`href="/programs/9/applications?track=3">`},
 			not:  []string{`rel="next"`}},

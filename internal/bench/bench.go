@@ -69,8 +69,8 @@ type Row struct {
 
 // Result is a run's measurements.
 type Result struct {
-	Config   Config
-	When     time.Time
+	Config Config
+	When   time.Time
 	// Baseline is the baseline's capacity in requests per second: the higher of
 	// its two measurements, before the portal's requests (BaselineFirst, which sets
 	// the open-loop rates) and after them (BaselineAgain), so that a moment of the

@@ -100,12 +100,12 @@ type fixture struct {
 	db      *pgxpool.Pool
 	cookies map[string]string
 	users   map[string]int64
-	program int64 // the province's current call
-	track   int64 // its first track
-	after   int64 // the cursor of page 400 (or the last page)
-	page    int   // the page that cursor opens
+	program int64   // the province's current call
+	track   int64   // its first track
+	after   int64   // the cursor of page 400 (or the last page)
+	page    int     // the page that cursor opens
 	cursors []int64 // the cursor of every page of the filter, the first page's (0) included
-	rows    int   // applications matching the filter
+	rows    int     // applications matching the filter
 	project int64
 	// dashProgram is the province's program whose projects are running.
 	dashProgram int64

@@ -56,7 +56,7 @@ func newCaches() *caches {
 		waiting:  map[string]chan struct{}{},
 		sessions: newCache[string, sessionRecord](100_000, 30*time.Minute),
 		actors:   newCache[int64, actorRecord](50_000, 30*time.Minute),
-		programs: newCache[progKey, any](1_000, 10*time.Minute), // a province dashboard with its pages is ≈ 0.3 MB
+		programs: newCache[progKey, any](1_000, 10*time.Minute),     // a province dashboard with its pages is ≈ 0.3 MB
 		lists:    newCache[progKey, *AppsPage](200, 10*time.Minute), // a page with its rendered part is ≈ 0.1 MB
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gabriel-vasile/mimetype"
 
-	"github.com/campusorg/portal/internal/i18n"
 	"github.com/campusorg/portal/internal/portal"
 	"github.com/campusorg/portal/internal/postgres"
 	"github.com/campusorg/portal/web"
@@ -599,7 +599,7 @@ func (s *Server) renderProgramApps(w http.ResponseWriter, r *http.Request, statu
 	}
 	v := web.ProgramAppsView{Program: list.Program, Items: list.Items, Next: list.Next, After: f.After, Query: filterQuery(f),
 		Total: list.Total, Missing: list.Missing, CanManage: portal.Can(a, portal.ActManageProgram, list.Program.OwnerPath), ExtForm: ext}
-	body := func() (string, error) {
+	body := func() templ.Component {
 		for _, c := range list.ByTrack {
 			v.ByTrack = append(v.ByTrack, web.CountRow{ID: c.ID, Label: c.Label, N: c.N})
 		}
@@ -612,19 +612,17 @@ func (s *Server) renderProgramApps(w http.ResponseWriter, r *http.Request, statu
 		for _, o := range append(list.Missing[:len(list.Missing):len(list.Missing)], applicantsOf(list.Items)...) {
 			v.ExtOrgs = append(v.ExtOrgs, web.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
 		}
-		var b strings.Builder
-		err := web.ProgramAppsBody(v).Render(r.Context(), &b)
-		return b.String(), err
+		return web.ProgramAppsBody(v)
 	}
 	// A kept page is rendered once per language and kind of reader; a form with
 	// its errors is this request's alone.
-	var html string
+	memo := list.Memo
 	if ext != nil {
-		html, err = body()
+		memo = nil
 	} else {
 		v.ExtForm = web.NewForm(nil)
-		html, err = list.Memo.Get(string(i18n.FromContext(r.Context()))+"/"+strconv.FormatBool(v.CanManage), body)
 	}
+	html, err := renderedOnce(r, memo, strconv.FormatBool(v.CanManage), body)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,9 @@ package server
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
-	"github.com/campusorg/portal/internal/i18n"
+	"github.com/a-h/templ"
+
 	"github.com/campusorg/portal/internal/portal"
 	"github.com/campusorg/portal/web"
 )
@@ -38,11 +38,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(d.Programs) > 0 {
 		// The figures' part is rendered once per copy of the figures and language.
-		v.Figures, err = d.Memo.Get(string(i18n.FromContext(r.Context())), func() (string, error) {
-			var b strings.Builder
-			err := web.DashboardFigures(v).Render(r.Context(), &b)
-			return b.String(), err
-		})
+		v.Figures, err = renderedOnce(r, d.Memo, "", func() templ.Component { return web.DashboardFigures(v) })
 		if err != nil {
 			return err
 		}

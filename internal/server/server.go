@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -174,6 +175,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// renderedOnce returns the HTML of the component view makes, rendered once per
+// language and key while memo (the memo of a copy the store keeps) lasts; a nil
+// memo renders it each time. The component must depend on nothing of the request
+// but its language.
+func renderedOnce(r *http.Request, memo *postgres.Memo, key string, view func() templ.Component) (string, error) {
+	return memo.Get(string(i18n.FromContext(r.Context()))+"/"+key, func() (string, error) {
+		var b strings.Builder
+		err := view().Render(r.Context(), &b)
+		return b.String(), err
+	})
 }
 
 // page renders a full page with status 200.
